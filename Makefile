@@ -1,0 +1,139 @@
+# carnet — build, test, install.
+#
+#   make run      install missing build dependencies, build, open the coding
+#                 screen on a demo study with the default codebook
+#   make test     the whole test suite (unit tests plain and under ASan+UBSan,
+#                 terminal tests, export read-back tests)
+#   make install PREFIX=/usr DESTDIR=/tmp/pkg
+#
+# Libraries are found with pkg-config.  The targets that need them re-enter
+# make after `deps`, so that on a fresh Debian 12 machine `make run` and
+# `make test` each work on their own.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR    := $(PREFIX)/bin
+DATADIR   := $(PREFIX)/share/carnet
+LOCALEDIR := $(PREFIX)/share/locale
+MANDIR    := $(PREFIX)/share/man/man1
+PCDIR     := $(PREFIX)/share/pkgconfig
+
+PKGS      := ncursesw sqlite3 xlsxwriter libpcre2-8 yaml-0.1 libxml-2.0
+TEST_PKGS := cmocka
+
+# Debian packages: to build, and in addition to test.
+DEBS      := gcc make pkg-config gettext libncurses-dev libsqlite3-dev libxlsxwriter-dev \
+             libpcre2-dev libyaml-dev libxml2-dev
+TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl locales valgrind
+# /usr/bin/python3 is Debian's, the one python3-openpyxl installs for.
+PYTHON    ?= /usr/bin/python3
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
+DEFS      := -D_GNU_SOURCE -DCARNET_VERSION='"$(VERSION)"' -DCARNET_DATADIR='"$(DATADIR)"' \
+             -DCARNET_LOCALEDIR='"$(LOCALEDIR)"'
+SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Evaluated when used, after `deps` has run.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+
+SRC       := $(sort $(wildcard src/*/*.c))
+LIB_SRC   := $(filter-out src/cli/main.c,$(SRC))
+OBJ       := $(SRC:src/%.c=build/obj/%.o)
+LIB_OBJ   := $(LIB_SRC:src/%.c=build/obj/%.o)
+ASAN_OBJ  := $(SRC:src/%.c=build/asan/%.o)
+ASAN_LIB  := $(LIB_SRC:src/%.c=build/asan/%.o)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+# One folder per language under po/, one .po file per module inside it
+# (po/fr/core.po, po/fr/observe.po...), joined with msgcat at build time.
+LANGS     := $(sort $(patsubst po/%/,%,$(dir $(wildcard po/*/*.po))))
+MO        := $(LANGS:%=build/locale/%/LC_MESSAGES/carnet.mo)
+
+.PHONY: all run test check deps deps-test install uninstall clean bench fuzz pot
+
+all: carnet $(MO)
+
+carnet: $(OBJ)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $<"
+	@$(CC) $(WARN) $(CFLAGS) $(DEFS) -Isrc $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC [asan] $<"
+	@$(CC) $(WARN) -O1 -g $(SAN) $(DEFS) -Isrc $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/carnet: $(ASAN_OBJ)
+	@echo "  LD $@"
+	@$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+build/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  TEST $@"
+	@$(CC) $(WARN) $(CFLAGS) $(DEFS) -Isrc -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJ) \
+	    $(PKG_LIBS) $(TEST_LIBS)
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
+	@mkdir -p $(@D)
+	@echo "  TEST [asan] $@"
+	@$(CC) $(WARN) -O1 -g $(SAN) $(DEFS) -Isrc -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(ASAN_LIB) \
+	    $(PKG_LIBS) $(TEST_LIBS)
+
+.SECONDEXPANSION:
+build/locale/%/LC_MESSAGES/carnet.mo: $$(wildcard po/%/*.po)
+	@mkdir -p $(@D)
+	@echo "  MSGFMT $@"
+	@msgcat --use-first -o $(@D)/all.po $^
+	@msgfmt --check-format -o $@ $(@D)/all.po
+
+# The catalogue template, regenerated from the sources.
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -c -o build/carnet.pot $(SRC)
+
+deps:
+	@sh tests/deps.sh $(DEBS)
+
+deps-test:
+	@sh tests/deps.sh $(DEBS) $(TEST_DEBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/demo-run.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+# `check` assumes the dependencies are there.
+check: all build/asan/carnet $(UNIT_BIN) $(UNIT_ASAN)
+	@PYTHON=$(PYTHON) sh tests/run-all.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/codebooks $(DESTDIR)$(MANDIR) $(DESTDIR)$(PCDIR)
+	install -m 0755 carnet $(DESTDIR)$(BINDIR)/carnet
+	install -m 0644 codebooks/*.yaml $(DESTDIR)$(DATADIR)/codebooks/
+	install -m 0644 doc/carnet.1 $(DESTDIR)$(MANDIR)/carnet.1
+	for mo in $(MO); do lang=$$(echo $$mo | cut -d/ -f3); \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
+	    install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/carnet.mo; done
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' carnet.pc.in > $(DESTDIR)$(PCDIR)/carnet.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/carnet $(DESTDIR)$(MANDIR)/carnet.1 $(DESTDIR)$(PCDIR)/carnet.pc
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/carnet.mo
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build carnet
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)

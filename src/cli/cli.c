@@ -1,0 +1,139 @@
+/*
+ * cli.c — helpers shared by the subcommands (see cli.h).
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+#ifndef CARNET_DATADIR
+#define CARNET_DATADIR "/usr/local/share/carnet"
+#endif
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("carnet: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage(const char *cmd, const char *args)
+{
+    fprintf(stderr, _("usage: carnet %s %s\n"), cmd, args ? args : "");
+    fprintf(stderr, _("Try 'carnet --help' for more information.\n"));
+    return EXIT_USAGE;
+}
+
+int cli_bad_usage(const char *name)
+{
+    for (const cli_command *c = cli_commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return cli_usage(c->name, c->args);
+    return cli_usage(name, "");
+}
+
+st_db *cli_open_study(cli_ctx *ctx, st_open_flags flags)
+{
+    st_db *db;
+    st_error e = {0};
+    if (st_open(ctx->db_path, flags, &db, &e) != ST_OK) {
+        cli_error("%s", e.msg);
+        return NULL;
+    }
+    return db;
+}
+
+void cli_print_diags(const diag_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        char *s = diag_format(&l->items[i]);
+        fprintf(stderr, "%s\n", s);
+        free(s);
+    }
+}
+
+char *cli_exe_dir(void)
+{
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return xstrdup(".");
+    buf[n] = '\0';
+    return xstrdup(dirname(buf));
+}
+
+char *cli_data_file(const char *rel)
+{
+    const char *env = getenv("CARNET_DATADIR");
+    char *dir = cli_exe_dir();
+    const char *bases[] = {env, dir, CARNET_DATADIR};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        if (str_empty(bases[i]))
+            continue;
+        char *p = xasprintf("%s/%s", bases[i], rel);
+        if (access(p, R_OK) == 0) {
+            free(dir);
+            return p;
+        }
+        free(p);
+    }
+    free(dir);
+    return NULL;
+}
+
+bool cli_write_file(const char *path, const char *data, size_t len, bool force, int mode)
+{
+    struct stat sb;
+    if (!force && stat(path, &sb) == 0) {
+        cli_error(_("%s already exists; use --force to replace it"), path);
+        return false;
+    }
+    char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error(_("%s: cannot write: %s"), path, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    fchmod(fd, (mode_t)mode);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0)
+        goto fail;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    return true;
+fail:
+    cli_error(_("%s: cannot write: %s; nothing was written"), path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return false;
+}

@@ -1,0 +1,412 @@
+/*
+ * codebook.c — the codebook model: construction, copying, comparison and the
+ * validation rules of doc/codebook-format.md.
+ *
+ * Validation is separate from parsing so that a codebook built by the editor
+ * or read from the study database is held to the same rules as one read from
+ * a file.  Patterns are compiled here (PCRE2 is pure computation, no I/O) so
+ * that an invalid pattern is reported with PCRE2's own message and place.
+ */
+#include "core/codebook.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+
+cb_codebook *cb_new(void)
+{
+    cb_codebook *cb = xcalloc(1, sizeof *cb);
+    cb->format = 1;
+    cb->version = 1;
+    return cb;
+}
+
+static void code_free(cb_code *c)
+{
+    free(c->id);
+    free(c->label);
+    free(c->definition);
+    free(c->when_to_use);
+    free(c->when_not_to_use);
+    free(c->example);
+    free(c->validate);
+    free(c->validate_message);
+    free(c->parent);
+    for (size_t i = 0; i < c->npatterns; i++)
+        free(c->patterns[i]);
+    free(c->patterns);
+    free(c->pattern_pos);
+    free(c->color);
+    free(c->guid);
+}
+
+static void dim_free(cb_dimension *d)
+{
+    free(d->id);
+    free(d->label);
+    free(d->description);
+    free(d->validate);
+    free(d->validate_message);
+    for (size_t i = 0; i < d->ncodes; i++)
+        code_free(&d->codes[i]);
+    free(d->codes);
+}
+
+void cb_free(cb_codebook *cb)
+{
+    if (!cb)
+        return;
+    free(cb->id);
+    free(cb->title);
+    free(cb->language);
+    free(cb->description);
+    for (size_t i = 0; i < cb->ndims; i++)
+        dim_free(&cb->dims[i]);
+    free(cb->dims);
+    free(cb);
+}
+
+cb_dimension *cb_add_dimension(cb_codebook *cb)
+{
+    cb->dims = xrealloc(cb->dims, (cb->ndims + 1) * sizeof *cb->dims);
+    cb_dimension *d = &cb->dims[cb->ndims++];
+    memset(d, 0, sizeof *d);
+    return d;
+}
+
+cb_code *cb_add_code(cb_dimension *d)
+{
+    d->codes = xrealloc(d->codes, (d->ncodes + 1) * sizeof *d->codes);
+    cb_code *c = &d->codes[d->ncodes++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+void cb_code_add_pattern(cb_code *c, const char *pattern, cb_pos pos)
+{
+    c->patterns = xrealloc(c->patterns, (c->npatterns + 1) * sizeof *c->patterns);
+    c->pattern_pos = xrealloc(c->pattern_pos, (c->npatterns + 1) * sizeof *c->pattern_pos);
+    c->patterns[c->npatterns] = xstrdup(pattern);
+    c->pattern_pos[c->npatterns] = pos;
+    c->npatterns++;
+}
+
+static void code_copy(cb_code *dst, const cb_code *src)
+{
+    *dst = *src;
+    dst->id = xstrdup(src->id);
+    dst->label = xstrdup(src->label);
+    dst->definition = xstrdup(src->definition);
+    dst->when_to_use = xstrdup(src->when_to_use);
+    dst->when_not_to_use = xstrdup(src->when_not_to_use);
+    dst->example = xstrdup(src->example);
+    dst->validate = xstrdup(src->validate);
+    dst->validate_message = xstrdup(src->validate_message);
+    dst->parent = xstrdup(src->parent);
+    dst->color = xstrdup(src->color);
+    dst->guid = xstrdup(src->guid);
+    dst->patterns = NULL;
+    dst->pattern_pos = NULL;
+    dst->npatterns = 0;
+    for (size_t i = 0; i < src->npatterns; i++)
+        cb_code_add_pattern(dst, src->patterns[i], src->pattern_pos ? src->pattern_pos[i] : (cb_pos){0, 0});
+}
+
+cb_codebook *cb_clone(const cb_codebook *src)
+{
+    cb_codebook *cb = cb_new();
+    *cb = *src;
+    cb->id = xstrdup(src->id);
+    cb->title = xstrdup(src->title);
+    cb->language = xstrdup(src->language);
+    cb->description = xstrdup(src->description);
+    cb->dims = NULL;
+    cb->ndims = 0;
+    for (size_t i = 0; i < src->ndims; i++) {
+        const cb_dimension *sd = &src->dims[i];
+        cb_dimension *d = cb_add_dimension(cb);
+        *d = *sd;
+        d->id = xstrdup(sd->id);
+        d->label = xstrdup(sd->label);
+        d->description = xstrdup(sd->description);
+        d->validate = xstrdup(sd->validate);
+        d->validate_message = xstrdup(sd->validate_message);
+        d->codes = NULL;
+        d->ncodes = 0;
+        for (size_t j = 0; j < sd->ncodes; j++)
+            code_copy(cb_add_code(d), &sd->codes[j]);
+    }
+    return cb;
+}
+
+const char *cb_mode_name(cb_mode m)
+{
+    switch (m) {
+    case CB_MULTIPLE:
+        return "multiple";
+    case CB_TEXT:
+        return "text";
+    case CB_SINGLE:
+        break;
+    }
+    return "single";
+}
+
+bool cb_mode_parse(const char *s, cb_mode *out)
+{
+    if (!strcmp(s, "single"))
+        *out = CB_SINGLE;
+    else if (!strcmp(s, "multiple"))
+        *out = CB_MULTIPLE;
+    else if (!strcmp(s, "text"))
+        *out = CB_TEXT;
+    else
+        return false;
+    return true;
+}
+
+bool cb_valid_id(const char *s)
+{
+    if (!s || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+        return false;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!(islower(c) || isdigit(c) || c == '_' || c == '.' || c == '-'))
+            return false;
+    }
+    return strlen(s) <= 64;
+}
+
+const cb_dimension *cb_find_dimension(const cb_codebook *cb, const char *id)
+{
+    for (size_t i = 0; i < cb->ndims; i++)
+        if (cb->dims[i].id && !strcmp(cb->dims[i].id, id))
+            return &cb->dims[i];
+    return NULL;
+}
+
+const cb_code *cb_find_code(const cb_dimension *d, const char *id)
+{
+    for (size_t i = 0; i < d->ncodes; i++)
+        if (d->codes[i].id && !strcmp(d->codes[i].id, id))
+            return &d->codes[i];
+    return NULL;
+}
+
+const cb_code *cb_code_by_key(const cb_dimension *d, int key)
+{
+    if (key <= 0 || key > 127)
+        return NULL;
+    for (size_t i = 0; i < d->ncodes; i++)
+        if (!d->codes[i].retired && d->codes[i].key && tolower(d->codes[i].key) == tolower(key))
+            return &d->codes[i];
+    return NULL;
+}
+
+/* Reports a PCRE2 compile error for pattern at pos, pointing at the offset. */
+static void check_pattern(const char *pattern, cb_pos pos, const char *file, diag_list *out)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP,
+                                   &err, &off, NULL);
+    if (re) {
+        pcre2_code_free(re);
+        return;
+    }
+    PCRE2_UCHAR buf[256];
+    pcre2_get_error_message(err, buf, sizeof buf);
+    diag_add(out, file, pos.line, pos.col, _("invalid pattern '%s': %s (at offset %zu)"), pattern, (char *)buf,
+             (size_t)off);
+}
+
+#define REQUIRE(field, pos, what)                                                                   \
+    do {                                                                                            \
+        if (str_empty(field))                                                                       \
+            diag_add(out, file, (pos).line, (pos).col, _("missing field '%s': expected %s"), #field, \
+                     what);                                                                         \
+    } while (0)
+
+static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t ci, const char *file,
+                          diag_list *out)
+{
+    const cb_code *c = &d->codes[ci];
+    const char *cid = c->id ? c->id : "?";
+    if (str_empty(c->id))
+        diag_add(out, file, c->pos.line, c->pos.col, _("missing field 'id': expected the code's identifier"));
+    else if (!cb_valid_id(c->id))
+        diag_add(out, file, c->id_pos.line, c->id_pos.col,
+                 _("invalid code id '%s': expected lowercase letters, digits, '_', '.' or '-'"), c->id);
+    REQUIRE(c->label, c->pos, _("a short label"));
+    REQUIRE(c->definition, c->pos, _("what the code means"));
+    REQUIRE(c->when_to_use, c->pos, _("the situations the code covers"));
+    REQUIRE(c->when_not_to_use, c->pos, _("the neighbouring situations that take another code"));
+    REQUIRE(c->example, c->pos, _("a typical case"));
+    if (c->key) {
+        if (!isalnum((unsigned char)c->key))
+            diag_add(out, file, c->key_pos.line, c->key_pos.col,
+                     _("invalid hotkey '%c' for code '%s': expected one letter or digit"), c->key, cid);
+    } else if (!c->retired) {
+        diag_add(out, file, c->pos.line, c->pos.col,
+                 _("missing field 'key' in code '%s': expected one letter or digit"), cid);
+    }
+    /* Duplicates are reported on the later node, naming the earlier one. */
+    for (size_t j = 0; j < ci; j++) {
+        const cb_code *o = &d->codes[j];
+        if (c->key && o->key && !c->retired && !o->retired && tolower(c->key) == tolower(o->key))
+            diag_add(out, file, c->key_pos.line, c->key_pos.col,
+                     _("duplicate hotkey '%c' in dimension '%s': already used by code '%s' at line %d"), c->key,
+                     d->id ? d->id : "?", o->id ? o->id : "?", o->key_pos.line);
+    }
+    if (c->id) {
+        bool dup = false;
+        for (size_t di = 0; di < cb->ndims && !dup; di++) {
+            const cb_dimension *od = &cb->dims[di];
+            for (size_t j = 0; j < od->ncodes; j++) {
+                const cb_code *o = &od->codes[j];
+                if (o == c)
+                    goto done; /* only earlier codes count */
+                if (o->id && !strcmp(o->id, c->id)) {
+                    diag_add(out, file, c->id_pos.line, c->id_pos.col,
+                             _("duplicate code id '%s': already used at line %d"), c->id, o->id_pos.line);
+                    dup = true;
+                    break;
+                }
+            }
+        }
+    done:;
+    }
+    if (c->parent) {
+        const cb_code *p = cb_find_code(d, c->parent);
+        if (!p)
+            diag_add(out, file, c->parent_pos.line, c->parent_pos.col,
+                     _("unknown parent '%s' for code '%s': expected the id of a code of dimension '%s'"), c->parent,
+                     cid, d->id ? d->id : "?");
+        else if (p == c)
+            diag_add(out, file, c->parent_pos.line, c->parent_pos.col, _("code '%s' cannot be its own parent"),
+                     cid);
+        else {
+            /* A cycle would make the hierarchy infinite. */
+            const cb_code *q = p;
+            for (size_t hops = 0; q && q->parent && hops <= d->ncodes; hops++) {
+                q = cb_find_code(d, q->parent);
+                if (q == c) {
+                    diag_add(out, file, c->parent_pos.line, c->parent_pos.col,
+                             _("parent cycle: code '%s' is its own ancestor"), cid);
+                    break;
+                }
+            }
+        }
+    }
+    if (c->validate && !c->other)
+        diag_add(out, file, c->validate_pos.line, c->validate_pos.col,
+                 _("'validate' on code '%s' needs 'other: true': only free text is validated"), cid);
+    if (c->validate)
+        check_pattern(c->validate, c->validate_pos, file, out);
+    for (size_t i = 0; i < c->npatterns; i++)
+        check_pattern(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
+    if (c->color) {
+        bool ok = strlen(c->color) == 7 && c->color[0] == '#';
+        for (int i = 1; ok && i < 7; i++)
+            ok = isxdigit((unsigned char)c->color[i]);
+        if (!ok)
+            diag_add(out, file, c->pos.line, c->pos.col, _("invalid color '%s' for code '%s': expected #rrggbb"),
+                     c->color, cid);
+    }
+}
+
+size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
+{
+    size_t before = out->n;
+    if (cb->format != 1)
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("unsupported format version %d: expected carnet_codebook: 1"),
+                 cb->format);
+    if (str_empty(cb->id))
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("missing field 'id': expected the codebook's identifier"));
+    else if (!cb_valid_id(cb->id))
+        diag_add(out, file, cb->id_pos.line, cb->id_pos.col,
+                 _("invalid codebook id '%s': expected lowercase letters, digits, '_', '.' or '-'"), cb->id);
+    if (str_empty(cb->title))
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("missing field 'title': expected the codebook's title"));
+    if (str_empty(cb->language))
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("missing field 'language': expected a language tag such as fr"));
+    if (cb->version < 1)
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("invalid version %d: expected a positive integer"),
+                 cb->version);
+    if (cb->ndims == 0)
+        diag_add(out, file, cb->pos.line, cb->pos.col, _("missing field 'dimensions': expected at least one dimension"));
+    for (size_t i = 0; i < cb->ndims; i++) {
+        const cb_dimension *d = &cb->dims[i];
+        if (str_empty(d->id))
+            diag_add(out, file, d->pos.line, d->pos.col, _("missing field 'id': expected the dimension's identifier"));
+        else if (!cb_valid_id(d->id))
+            diag_add(out, file, d->id_pos.line, d->id_pos.col,
+                     _("invalid dimension id '%s': expected lowercase letters, digits, '_', '.' or '-'"), d->id);
+        else
+            for (size_t j = 0; j < i; j++)
+                if (cb->dims[j].id && !strcmp(cb->dims[j].id, d->id))
+                    diag_add(out, file, d->id_pos.line, d->id_pos.col,
+                             _("duplicate dimension id '%s': already used at line %d"), d->id,
+                             cb->dims[j].id_pos.line);
+        if (str_empty(d->label))
+            diag_add(out, file, d->pos.line, d->pos.col, _("missing field 'label': expected the dimension's label"));
+        if (d->mode == CB_TEXT) {
+            if (d->ncodes)
+                diag_add(out, file, d->pos.line, d->pos.col, _("dimension '%s' is of mode text and takes no codes"),
+                         d->id ? d->id : "?");
+            if (d->validate)
+                check_pattern(d->validate, d->validate_pos, file, out);
+        } else {
+            if (d->ncodes == 0)
+                diag_add(out, file, d->pos.line, d->pos.col,
+                         _("missing field 'codes' in dimension '%s': expected at least one code"), d->id ? d->id : "?");
+            if (d->validate)
+                diag_add(out, file, d->validate_pos.line, d->validate_pos.col,
+                         _("'validate' on dimension '%s' needs 'mode: text'"), d->id ? d->id : "?");
+        }
+        for (size_t j = 0; j < d->ncodes; j++)
+            validate_code(cb, d, j, file, out);
+    }
+    return out->n - before;
+}
+
+static bool code_equal(const cb_code *a, const cb_code *b)
+{
+    if (!str_eq0(a->id, b->id) || a->key != b->key || !str_eq0(a->label, b->label) ||
+        !str_eq0(a->definition, b->definition) || !str_eq0(a->when_to_use, b->when_to_use) ||
+        !str_eq0(a->when_not_to_use, b->when_not_to_use) || !str_eq0(a->example, b->example) ||
+        a->other != b->other || !str_eq0(a->validate, b->validate) ||
+        !str_eq0(a->validate_message, b->validate_message) || !str_eq0(a->parent, b->parent) ||
+        a->retired != b->retired || !str_eq0(a->color, b->color) || !str_eq0(a->guid, b->guid) ||
+        a->npatterns != b->npatterns)
+        return false;
+    for (size_t i = 0; i < a->npatterns; i++)
+        if (strcmp(a->patterns[i], b->patterns[i]))
+            return false;
+    return true;
+}
+
+bool cb_equal(const cb_codebook *a, const cb_codebook *b)
+{
+    if (a->format != b->format || !str_eq0(a->id, b->id) || !str_eq0(a->title, b->title) ||
+        !str_eq0(a->language, b->language) || a->version != b->version ||
+        !str_eq0(a->description, b->description) || a->ndims != b->ndims)
+        return false;
+    for (size_t i = 0; i < a->ndims; i++) {
+        const cb_dimension *x = &a->dims[i], *y = &b->dims[i];
+        if (!str_eq0(x->id, y->id) || !str_eq0(x->label, y->label) || !str_eq0(x->description, y->description) ||
+            x->mode != y->mode || x->required != y->required || x->retired != y->retired ||
+            !str_eq0(x->validate, y->validate) || !str_eq0(x->validate_message, y->validate_message) ||
+            x->ncodes != y->ncodes)
+            return false;
+        for (size_t j = 0; j < x->ncodes; j++)
+            if (!code_equal(&x->codes[j], &y->codes[j]))
+                return false;
+    }
+    return true;
+}

@@ -1,0 +1,102 @@
+/*
+ * text.c — UTF-8 decoding and display width (text.h).
+ */
+#include "core/text.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "core/util.h"
+
+size_t u8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (!n) {
+        *cp = 0;
+        return 0;
+    }
+    unsigned c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 1) {
+        *cp = c;
+        return 1;
+    }
+    if (!len || len > n || !utf8_valid(str, len)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t v = c & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++)
+        v = (v << 6) | (s[i] & 0x3F);
+    *cp = v;
+    return len;
+}
+
+int u8_cp_width(uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F)
+        return 1; /* shown as '?' */
+    if (cp < 0x7F)
+        return 1;
+    int w = wcwidth((wchar_t)cp);
+    if (w >= 0)
+        return w;
+    /* Outside a UTF-8 locale wcwidth knows no letters beyond ASCII. */
+    if ((cp >= 0x0300 && cp <= 0x036F) || cp == 0x200B)
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x1F300 && cp <= 0x1FAFF))
+        return 2;
+    return 1;
+}
+
+size_t u8_width(const char *s)
+{
+    size_t w = 0, n = strlen(s);
+    while (n) {
+        uint32_t cp;
+        size_t k = u8_decode(s, n, &cp);
+        w += (size_t)u8_cp_width(cp);
+        s += k;
+        n -= k;
+    }
+    return w;
+}
+
+char *u8_fit(const char *s, int width, int pad)
+{
+    strbuf b = {0};
+    sb_add(&b, "");
+    if (width <= 0)
+        return sb_take(&b);
+    size_t n = strlen(s ? s : "");
+    const char *p = s ? s : "";
+    int used = 0;
+    bool cut = u8_width(p) > (size_t)width;
+    int room = cut ? width - 1 : width;
+    while (n) {
+        uint32_t cp;
+        size_t k = u8_decode(p, n, &cp);
+        int w = u8_cp_width(cp);
+        if (used + w > room)
+            break;
+        if (cp < 0x20 || cp == 0x7F)
+            sb_addc(&b, '?');
+        else if (cp == 0xFFFD && k == 1)
+            sb_add(&b, "\xEF\xBF\xBD");
+        else
+            sb_addn(&b, p, k);
+        used += w;
+        p += k;
+        n -= k;
+    }
+    if (cut) {
+        sb_add(&b, "\xE2\x80\xA6"); /* … */
+        used++;
+    }
+    while (pad && used < width) {
+        sb_addc(&b, ' ');
+        used++;
+    }
+    return sb_take(&b);
+}

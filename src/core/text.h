@@ -1,0 +1,32 @@
+/*
+ * text.h — measuring and fitting UTF-8 text for display.
+ *
+ * Width on screen is counted in terminal columns with wcwidth() on each
+ * decoded code point, never in bytes: "Évry" is four columns, five bytes.
+ * Decoding is done here rather than with mbrtowc so that it works the same
+ * whatever the locale's character set.
+ */
+#ifndef CARNET_CORE_TEXT_H
+#define CARNET_CORE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point at s (n bytes available); returns its length in
+ * bytes (at least 1; invalid bytes decode as U+FFFD). */
+size_t u8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Columns taken by one code point (0 for combining marks, 2 for wide). */
+int u8_cp_width(uint32_t cp);
+
+/* Columns taken by s. */
+size_t u8_width(const char *s);
+
+/*
+ * s cut to at most width columns (ending in "…" when cut) and, when pad is
+ * non-zero, padded with spaces to exactly width columns.  Control
+ * characters are shown as '?'.  Caller frees the result.
+ */
+char *u8_fit(const char *s, int width, int pad);
+
+#endif

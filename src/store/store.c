@@ -1,0 +1,492 @@
+/*
+ * store.c — opening and creating studies, migrations, errors, and the small
+ * shared tables (study, sites, observers, settings).
+ *
+ * Durability is chosen here once for every writer: WAL journal (readers never
+ * block the observer's writes), synchronous=FULL (a committed row survives a
+ * power cut, not only a crash), foreign keys on, and a busy timeout so that a
+ * second carnet on the same study waits its turn instead of failing.
+ */
+#include "store/store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+const char *st_strerror(st_code c)
+{
+    switch (c) {
+    case ST_OK:
+        return "ok";
+    case ST_ERR_NOENT:
+        return "no study";
+    case ST_ERR_EXISTS:
+        return "already exists";
+    case ST_ERR_OPEN:
+        return "cannot open";
+    case ST_ERR_NOTSTUDY:
+        return "not a carnet study";
+    case ST_ERR_CORRUPT:
+        return "damaged study";
+    case ST_ERR_NEWER:
+        return "newer schema";
+    case ST_ERR_BUSY:
+        return "locked";
+    case ST_ERR_READONLY:
+        return "read-only";
+    case ST_ERR_FULL:
+        return "disk full";
+    case ST_ERR_NOTFOUND:
+        return "not found";
+    case ST_ERR_INVALID:
+        return "invalid value";
+    case ST_ERR_SQL:
+        break;
+    }
+    return "database error";
+}
+
+st_code st_set(st_error *e, st_code code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        e->code = code;
+    }
+    return code;
+}
+
+st_code st_fail(st_db *db, st_error *e, const char *context)
+{
+    int rc = sqlite3_extended_errcode(db->db);
+    const char *m = sqlite3_errmsg(db->db);
+    switch (rc & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return st_set(e, ST_ERR_BUSY, _("%s: %s: the study is locked by another carnet or program; try again"),
+                      db->path, context);
+    case SQLITE_READONLY:
+        return st_set(e, ST_ERR_READONLY,
+                      _("%s: %s: the study is read-only (check the permissions of the file and its folder)"), db->path,
+                      context);
+    case SQLITE_FULL:
+        return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),
+                      db->path, context);
+    case SQLITE_IOERR:
+        if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
+            return st_set(e, ST_ERR_FULL, _("%s: %s: cannot write to disk (%s); nothing was recorded"), db->path,
+                          context, m);
+        return st_set(e, ST_ERR_OPEN, _("%s: %s: input/output error (%s)"), db->path, context, m);
+    case SQLITE_CORRUPT:
+        return st_set(e, ST_ERR_CORRUPT, _("%s: %s: the study file is damaged (%s); restore it from a backup"),
+                      db->path, context, m);
+    case SQLITE_NOTADB:
+        return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (not an SQLite database)"), db->path);
+    case SQLITE_CANTOPEN:
+        return st_set(e, ST_ERR_OPEN, _("%s: cannot open the study: %s"), db->path, m);
+    case SQLITE_CONSTRAINT:
+        return st_set(e, ST_ERR_INVALID, _("%s: %s: %s"), db->path, context, m);
+    default:
+        return st_set(e, ST_ERR_SQL, _("%s: %s: %s"), db->path, context, m);
+    }
+}
+
+st_code st_prepare(st_db *db, sqlite3_stmt **st, const char *sql, st_error *e)
+{
+    if (sqlite3_prepare_v2(db->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return st_fail(db, e, _("preparing a query"));
+    }
+    return ST_OK;
+}
+
+void st_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+char *st_col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Runs one statement that returns no rows. */
+static st_code exec1(st_db *db, const char *sql, st_error *e, const char *context)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return st_fail(db, e, context);
+    return ST_OK;
+}
+
+static int pragma_int(st_db *db, const char *sql, int *out, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return st_fail(db, e, _("reading the schema version"));
+    return ST_OK;
+}
+
+st_code st_begin(st_db *db, st_error *e)
+{
+    /* IMMEDIATE takes the write lock now, so a busy study is reported before
+     * any work rather than at commit. */
+    return exec1(db, "BEGIN IMMEDIATE", e, _("starting a transaction"));
+}
+
+st_code st_commit(st_db *db, st_error *e)
+{
+    st_code c = exec1(db, "COMMIT", e, _("saving"));
+    if (c)
+        st_rollback(db);
+    return c;
+}
+
+void st_rollback(st_db *db)
+{
+    if (!sqlite3_get_autocommit(db->db))
+        sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs a multi-statement migration script.  The scripts are constants of
+ * this program, never user input, so sqlite3_exec is safe here. */
+static st_code run_script(st_db *db, const char *sql, st_error *e, int step)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        char ctx[64];
+        snprintf(ctx, sizeof ctx, _("migrating the schema to version %d"), step);
+        sqlite3_free(msg);
+        return st_fail(db, e, ctx);
+    }
+    return ST_OK;
+}
+
+static st_code migrate(st_db *db, int from, st_error *e)
+{
+    for (int v = from + 1; v <= ST_SCHEMA_VERSION; v++)
+        if (run_script(db, st_migration_sql(v), e, v))
+            return e->code;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", ST_SCHEMA_VERSION);
+    return exec1(db, sql, e, _("recording the schema version"));
+}
+
+static st_code configure(st_db *db, st_error *e)
+{
+    sqlite3_busy_timeout(db->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db->db, 1);
+    if (exec1(db, "PRAGMA foreign_keys = ON", e, _("opening the study")) ||
+        exec1(db, "PRAGMA synchronous = FULL", e, _("opening the study")))
+        return e->code;
+    return ST_OK;
+}
+
+static st_db *handle_new(const char *path)
+{
+    st_db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(path);
+    return db;
+}
+
+void st_close(st_db *db)
+{
+    if (!db)
+        return;
+    st_rollback(db);
+    sqlite3_close_v2(db->db);
+    free(db->path);
+    free(db);
+}
+
+st_code st_create(const char *path, const char *name, st_db **out, st_error *e)
+{
+    *out = NULL;
+    /* Create the file ourselves so that it is 0600 from its first byte:
+     * SQLite would create it with 0644 less the umask, and then give the
+     * same mode to the -wal and -shm files. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return st_set(e, ST_ERR_EXISTS, _("%s: a file is already there; choose another with --db"), path);
+        if (errno == EACCES || errno == EROFS)
+            return st_set(e, ST_ERR_READONLY, _("%s: cannot create the study: %s"), path, strerror(errno));
+        if (errno == ENOSPC || errno == EDQUOT)
+            return st_set(e, ST_ERR_FULL, _("%s: cannot create the study: %s"), path, strerror(errno));
+        return st_set(e, ST_ERR_OPEN, _("%s: cannot create the study: %s"), path, strerror(errno));
+    }
+    fchmod(fd, 0600);
+    close(fd);
+
+    st_db *db = handle_new(path);
+    if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        st_fail(db, e, _("creating the study"));
+        goto fail;
+    }
+    char ts[TS_LEN], id[UUID_STRLEN];
+    ts_now(ts);
+    uuid_new(id);
+    if (configure(db, e) || exec1(db, "PRAGMA journal_mode = WAL", e, _("creating the study")))
+        goto fail;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d", ST_APPLICATION_ID);
+    if (exec1(db, sql, e, _("creating the study")) || st_begin(db, e) || migrate(db, 0, e))
+        goto fail;
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "INSERT INTO study (id, name, created_at) VALUES (?1, ?2, ?3)", e))
+        goto fail;
+    st_bind_text(st, 1, id);
+    st_bind_text(st, 2, name);
+    st_bind_text(st, 3, ts);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        st_fail(db, e, _("creating the study"));
+        goto fail;
+    }
+    if (st_commit(db, e))
+        goto fail;
+    *out = db;
+    return ST_OK;
+fail:
+    st_close(db);
+    /* Nothing half-made stays behind under the user's chosen name. */
+    unlink(path);
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    return e->code;
+}
+
+st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return st_set(e, ST_ERR_NOENT, _("%s: no study here; create one with 'carnet init' or name one with --db"),
+                          path);
+        return st_set(e, ST_ERR_OPEN, _("%s: cannot open the study: %s"), path, strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode))
+        return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (not a regular file)"), path);
+    if (sb.st_size == 0)
+        return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (empty file)"), path);
+    if (flags & ST_WRITE && access(path, W_OK) != 0)
+        return st_set(e, ST_ERR_READONLY,
+                      _("%s: the study is read-only (%s); nothing can be recorded. Check its permissions"), path,
+                      strerror(errno));
+
+    st_db *db = handle_new(path);
+    int oflags = (flags & ST_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path, &db->db, oflags, NULL) != SQLITE_OK) {
+        st_fail(db, e, _("opening the study"));
+        st_close(db);
+        return e->code;
+    }
+    db->readonly = !(flags & ST_WRITE);
+    int app = 0, ver = 0;
+    if (configure(db, e) || pragma_int(db, "PRAGMA application_id", &app, e) ||
+        pragma_int(db, "PRAGMA user_version", &ver, e)) {
+        st_close(db);
+        return e->code;
+    }
+    if (app != ST_APPLICATION_ID) {
+        st_close(db);
+        return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (an SQLite database of another program)"), path);
+    }
+    if (ver > ST_SCHEMA_VERSION) {
+        st_close(db);
+        return st_set(e, ST_ERR_NEWER,
+                      _("%s: this study was written by a newer carnet (schema %d; this carnet knows up to %d). "
+                        "Update carnet; the study was not changed"),
+                      path, ver, ST_SCHEMA_VERSION);
+    }
+    if (ver < ST_SCHEMA_VERSION) {
+        if (!(flags & ST_WRITE)) {
+            /* A reader cannot migrate; reopen for writing just for that. */
+            st_close(db);
+            st_db *w;
+            if (st_open(path, ST_WRITE, &w, e))
+                return e->code;
+            st_close(w);
+            return st_open(path, flags, out, e);
+        }
+        if (st_begin(db, e) || migrate(db, ver, e) || st_commit(db, e)) {
+            st_rollback(db);
+            st_close(db);
+            return e->code;
+        }
+    }
+    /* A quick check that catches a truncated file at open rather than in
+     * the middle of a session. */
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "SELECT count(*) FROM study", e)) {
+        st_close(db);
+        return e->code;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        st_fail(db, e, _("opening the study"));
+        st_close(db);
+        return e->code;
+    }
+    *out = db;
+    return ST_OK;
+}
+
+static long long count_of(st_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+st_code st_study_get(st_db *db, st_study *out, st_error *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "SELECT id, name, created_at FROM study LIMIT 1", e))
+        return e->code;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return st_set(e, ST_ERR_CORRUPT, _("%s: the study has no study record"), db->path);
+        return st_fail(db, e, _("reading the study"));
+    }
+    snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    out->name = st_col_dup(st, 1);
+    out->created_at = st_col_dup(st, 2);
+    sqlite3_finalize(st);
+    out->schema_version = ST_SCHEMA_VERSION;
+    out->interactions = count_of(db, "SELECT count(*) FROM interaction WHERE deleted = 0");
+    out->sessions = count_of(db, "SELECT count(*) FROM session");
+    out->sites = count_of(db, "SELECT count(*) FROM site");
+    out->observers = count_of(db, "SELECT count(*) FROM observer");
+    out->codebook_versions = count_of(db, "SELECT count(*) FROM codebook_version");
+    return ST_OK;
+}
+
+void st_study_free(st_study *s)
+{
+    free(s->name);
+    free(s->created_at);
+    s->name = s->created_at = NULL;
+}
+
+static st_code named_ensure(st_db *db, const char *table, const char *name, char id[UUID_STRLEN], st_error *e)
+{
+    if (str_empty(name))
+        return st_set(e, ST_ERR_INVALID, _("an empty name is not allowed"));
+    if (!utf8_valid(name, strlen(name)))
+        return st_set(e, ST_ERR_INVALID, _("a name must be UTF-8 text"));
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return st_set(e, ST_ERR_INVALID, _("a name cannot hold control characters"));
+    /* Table names come from this file only, never from input. */
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE name = ?1", table);
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    st_bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(id, UUID_STRLEN, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return ST_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_fail(db, e, _("looking up a name"));
+    char ts[TS_LEN];
+    ts_now(ts);
+    uuid_new(id);
+    snprintf(sql, sizeof sql, "INSERT INTO %s (id, name, created_at) VALUES (?1, ?2, ?3)", table);
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    st_bind_text(st, 1, id);
+    st_bind_text(st, 2, name);
+    st_bind_text(st, 3, ts);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_fail(db, e, _("recording a name"));
+    return ST_OK;
+}
+
+st_code st_site_ensure(st_db *db, const char *name, char id[UUID_STRLEN], st_error *e)
+{
+    return named_ensure(db, "site", name, id, e);
+}
+
+st_code st_observer_ensure(st_db *db, const char *name, char id[UUID_STRLEN], st_error *e)
+{
+    return named_ensure(db, "observer", name, id, e);
+}
+
+st_code st_setting_get(st_db *db, const char *key, char **value, st_error *e)
+{
+    *value = NULL;
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "SELECT value FROM setting WHERE key = ?1", e))
+        return e->code;
+    st_bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = st_col_dup(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return st_fail(db, e, _("reading a setting"));
+    return ST_OK;
+}
+
+st_code st_setting_set(st_db *db, const char *key, const char *value, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "INSERT INTO setting (key, value) VALUES (?1, ?2) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   e))
+        return e->code;
+    st_bind_text(st, 1, key);
+    st_bind_text(st, 2, value);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return st_fail(db, e, _("saving a setting"));
+    return ST_OK;
+}

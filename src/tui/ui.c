@@ -1,0 +1,180 @@
+/*
+ * ui.c — curses set-up and drawing helpers shared by every screen (ui.h).
+ *
+ * Text is drawn with waddnwstr after decoding UTF-8 ourselves, so accents
+ * display correctly whatever the width of each character, and cutting to a
+ * width never splits a character.
+ */
+#include "tui/ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "core/i18n.h"
+#include "core/text.h"
+#include "core/util.h"
+
+static bool color_on;
+static bool started;
+
+bool ui_has_color(void)
+{
+    return color_on;
+}
+
+bool ui_init(char *err, unsigned errlen)
+{
+    const char *term = getenv("TERM");
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        snprintf(err, errlen, "%s", _("this screen needs a terminal (standard input and output are not one)"));
+        return false;
+    }
+    if (!term || !*term) {
+        snprintf(err, errlen, "%s", _("TERM is not set: cannot drive the terminal (try TERM=xterm)"));
+        return false;
+    }
+    /* newterm rather than initscr: initscr exits the program on an unknown
+     * TERM, and we would rather say why and return. */
+    SCREEN *s = newterm(NULL, stdout, stdin);
+    if (!s) {
+        snprintf(err, errlen, _("unknown terminal type '%s' (try TERM=xterm)"), term);
+        return false;
+    }
+    set_term(s);
+    started = true;
+    raw(); /* Ctrl-C and Ctrl-Z reach us as keys: nothing stops a session by accident */
+    noecho();
+    keypad(stdscr, TRUE);
+    nonl();
+    curs_set(0);
+    set_escdelay(25);
+    const char *nc = getenv("NO_COLOR");
+    color_on = has_colors() && !(nc && *nc);
+    if (color_on) {
+        start_color();
+        use_default_colors();
+        init_pair(UI_TITLE, COLOR_WHITE, COLOR_BLUE);
+        init_pair(UI_SELECTED, COLOR_BLACK, COLOR_CYAN);
+        init_pair(UI_KEY, COLOR_YELLOW, -1);
+        init_pair(UI_DIM, COLOR_CYAN, -1);
+        init_pair(UI_WARN, COLOR_RED, -1);
+        init_pair(UI_OK, COLOR_GREEN, -1);
+        init_pair(UI_STATUS, COLOR_BLACK, COLOR_WHITE);
+    }
+    return true;
+}
+
+void ui_end(void)
+{
+    if (started) {
+        endwin();
+        started = false;
+    }
+}
+
+bool ui_big_enough(void)
+{
+    return COLS >= UI_MIN_COLS && LINES >= UI_MIN_ROWS;
+}
+
+void ui_draw_too_small(void)
+{
+    erase();
+    char *msg = xasprintf(_("Terminal too small: %dx%d. carnet needs at least %dx%d."), COLS, LINES, UI_MIN_COLS,
+                          UI_MIN_ROWS);
+    ui_put(0, 0, COLS, msg, false);
+    ui_put(1, 0, COLS, _("Enlarge the window; nothing is lost meanwhile."), false);
+    free(msg);
+    refresh();
+}
+
+static attr_t style_attr(ui_style s)
+{
+    if (color_on) {
+        attr_t a = COLOR_PAIR(s);
+        if (s == UI_TITLE || s == UI_KEY || s == UI_WARN)
+            a |= A_BOLD;
+        return a;
+    }
+    switch (s) {
+    case UI_TITLE:
+    case UI_SELECTED:
+    case UI_STATUS:
+        return A_REVERSE;
+    case UI_KEY:
+    case UI_WARN:
+        return A_BOLD;
+    case UI_DIM:
+        return A_DIM;
+    case UI_OK:
+    case UI_NORMAL:
+        break;
+    }
+    return A_NORMAL;
+}
+
+void ui_style_on(ui_style s)
+{
+    if (s != UI_NORMAL)
+        attron(style_attr(s));
+}
+
+void ui_style_off(ui_style s)
+{
+    if (s != UI_NORMAL)
+        attroff(style_attr(s));
+}
+
+int ui_put(int y, int x, int width, const char *s, bool pad)
+{
+    if (width <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return 0;
+    if (x + width > COLS)
+        width = COLS - x;
+    char *fit = u8_fit(s ? s : "", width, pad);
+    size_t n = strlen(fit);
+    wchar_t *w = xcalloc(n + 1, sizeof *w);
+    size_t k = 0;
+    const char *p = fit;
+    while (*p) {
+        uint32_t cp;
+        size_t len = u8_decode(p, strlen(p), &cp);
+        w[k++] = (wchar_t)cp;
+        p += len;
+    }
+    w[k] = 0;
+    mvaddnwstr(y, x, w, (int)k);
+    int cols = (int)u8_width(fit);
+    free(w);
+    free(fit);
+    return cols;
+}
+
+int ui_put_styled(int y, int x, int width, const char *s, bool pad, ui_style st)
+{
+    ui_style_on(st);
+    int n = ui_put(y, x, width, s, pad);
+    ui_style_off(st);
+    return n;
+}
+
+void ui_fill_row(int y, ui_style st)
+{
+    ui_style_on(st);
+    mvhline(y, 0, ' ', COLS);
+    ui_style_off(st);
+}
+
+int ui_getkey(int timeout_ms)
+{
+    timeout(timeout_ms);
+    wint_t wc;
+    int r = get_wch(&wc);
+    if (r == ERR)
+        return ERR;
+    return (int)wc;
+}
