@@ -25,7 +25,7 @@ TEST_PKGS := cmocka
 # Debian packages: to build, and in addition to test.
 DEBS      := gcc make pkg-config gettext libncurses-dev libsqlite3-dev libxlsxwriter-dev \
              libpcre2-dev libyaml-dev libxml2-dev
-TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl locales valgrind
+TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl python3-yaml locales tzdata valgrind
 # /usr/bin/python3 is Debian's, the one python3-openpyxl installs for.
 PYTHON    ?= /usr/bin/python3
 

@@ -225,12 +225,14 @@ static void check_pattern(const char *pattern, cb_pos pos, const char *file, dia
              (size_t)off);
 }
 
-#define REQUIRE(field, pos, what)                                                                   \
-    do {                                                                                            \
-        if (str_empty(field))                                                                       \
-            diag_add(out, file, (pos).line, (pos).col, _("missing field '%s': expected %s"), #field, \
-                     what);                                                                         \
-    } while (0)
+/* Reports an empty required text field of code c. */
+static void require_field(const char *value, const char *name, const cb_code *c, const char *what, const char *file,
+                          diag_list *out)
+{
+    if (str_empty(value))
+        diag_add(out, file, c->pos.line, c->pos.col, _("missing field '%s' in code '%s': expected %s"), name,
+                 c->id ? c->id : "?", what);
+}
 
 static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t ci, const char *file,
                           diag_list *out)
@@ -242,11 +244,12 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
     else if (!cb_valid_id(c->id))
         diag_add(out, file, c->id_pos.line, c->id_pos.col,
                  _("invalid code id '%s': expected lowercase letters, digits, '_', '.' or '-'"), c->id);
-    REQUIRE(c->label, c->pos, _("a short label"));
-    REQUIRE(c->definition, c->pos, _("what the code means"));
-    REQUIRE(c->when_to_use, c->pos, _("the situations the code covers"));
-    REQUIRE(c->when_not_to_use, c->pos, _("the neighbouring situations that take another code"));
-    REQUIRE(c->example, c->pos, _("a typical case"));
+    require_field(c->label, "label", c, _("a short label"), file, out);
+    require_field(c->definition, "definition", c, _("what the code means"), file, out);
+    require_field(c->when_to_use, "when_to_use", c, _("the situations the code covers"), file, out);
+    require_field(c->when_not_to_use, "when_not_to_use", c, _("the neighbouring situations that take another code"),
+                  file, out);
+    require_field(c->example, "example", c, _("a typical case"), file, out);
     if (c->key) {
         if (!isalnum((unsigned char)c->key))
             diag_add(out, file, c->key_pos.line, c->key_pos.col,
