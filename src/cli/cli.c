@@ -78,18 +78,23 @@ char *cli_data_file(const char *rel)
 {
     const char *env = getenv("CARNET_DATADIR");
     char *dir = cli_exe_dir();
-    const char *bases[] = {env, dir, CARNET_DATADIR};
+    /* Installed as PREFIX/bin/carnet, the data is at PREFIX/share/carnet:
+     * looking there first makes an installed tree relocatable. */
+    char *rel_share = xasprintf("%s/../share/carnet", dir);
+    const char *bases[] = {env, dir, rel_share, CARNET_DATADIR};
     for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
         if (str_empty(bases[i]))
             continue;
         char *p = xasprintf("%s/%s", bases[i], rel);
         if (access(p, R_OK) == 0) {
             free(dir);
+            free(rel_share);
             return p;
         }
         free(p);
     }
     free(dir);
+    free(rel_share);
     return NULL;
 }
 

@@ -45,14 +45,20 @@ static void setup_locale(void)
     const char *env = getenv("CARNET_LOCALEDIR");
     char *dir = cli_exe_dir();
     char *local = xasprintf("%s/build/locale", dir);
+    char *installed = xasprintf("%s/../share/locale/fr/LC_MESSAGES/carnet.mo", dir);
+    char *installed_dir = xasprintf("%s/../share/locale", dir);
     const char *chosen = CARNET_LOCALEDIR;
     if (!str_empty(env))
         chosen = env;
     else if (access(local, R_OK) == 0)
         chosen = local;
+    else if (access(installed, R_OK) == 0)
+        chosen = installed_dir;
     bindtextdomain("carnet", chosen);
     bind_textdomain_codeset("carnet", "UTF-8");
     textdomain("carnet");
+    free(installed);
+    free(installed_dir);
     free(local);
     free(dir);
 }
