@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "codebook/cb_file.h"
@@ -205,6 +207,7 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
     printf("%s — %s (%s, version %d)\n", cb->id, cb->title, cb->language, cb->version);
     /* Column widths from the content, so the table stays aligned whatever
      * the labels' accents. */
+    int wkey = (int)u8_width(_("KEY"));
     int wid = (int)u8_width(_("CODE")), wlabel = (int)u8_width(_("LABEL"));
     for (size_t i = 0; i < cb->ndims; i++)
         for (size_t j = 0; j < cb->dims[i].ncodes; j++) {
@@ -213,8 +216,16 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
             wid = w > wid ? w : wid;
             wlabel = l > wlabel ? l : wlabel;
         }
-    if (wlabel > 60)
-        wlabel = 60;
+    /* On a terminal the table fits its width (80 columns over SSH is
+     * common); through a pipe labels are kept whole up to 60 columns. */
+    int cap = 60;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        int room = ws.ws_col - (2 + wkey + 2 + wid + 2) - 14;
+        cap = room < 16 ? 16 : room;
+    }
+    if (wlabel > cap)
+        wlabel = cap;
     for (size_t i = 0; i < cb->ndims; i++) {
         const cb_dimension *d = &cb->dims[i];
         const char *mode = d->mode == CB_MULTIPLE ? _("multiple choice")
@@ -225,7 +236,7 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
         if (!d->ncodes)
             continue;
         fputs("  ", stdout);
-        put_cell(_("KEY"), 5);
+        put_cell(_("KEY"), wkey + 2);
         put_cell(_("CODE"), wid + 2);
         put_cell(_("LABEL"), wlabel + 2);
         printf("%s\n", _("NOTES"));
@@ -233,7 +244,7 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
             const cb_code *c = &d->codes[j];
             char key[2] = {c->key, 0};
             fputs("  ", stdout);
-            put_cell(key, 5);
+            put_cell(key, wkey + 2);
             put_cell(c->id, wid + 2);
             put_cell(c->label, wlabel + 2);
             strbuf notes = {0};

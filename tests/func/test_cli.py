@@ -161,3 +161,25 @@ class Studies(CarnetTest):
         self.ok("init", db=False)
         self.assertTrue(os.path.exists(os.path.join(self.dir, "carnet.db")))
         self.assertEqual(self.sql("SELECT name FROM study", db=os.path.join(self.dir, "carnet.db")), [("carnet",)])
+
+
+class French(CarnetTest):
+    def test_help_and_errors_speak_french_under_a_french_locale(self):
+        from harness import french_env
+        r = self.ok("--help", env=french_env(), db=False)
+        self.assertIn("Commandes", r.stdout)
+        self.assertTrue(all(len(l) <= 80 for l in r.stdout.split("\n")), r.stdout)
+        r = self.carnet("frobnicate", env=french_env())
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("commande inconnue", r.stderr)
+        r = self.carnet("codebook", "show", env=french_env())
+        self.assertIn("carnet init", r.stderr)
+        self.assertNotIn("no study here", r.stderr)
+
+    def test_show_uses_french_headers_and_keeps_accents(self):
+        from harness import french_env
+        self.init()
+        r = self.ok("codebook", "show", env=french_env())
+        self.assertIn("TOUCHE", r.stdout)
+        self.assertIn("LIBELLÉ", r.stdout)
+        self.assertIn("Obstacle numérique [obstacle] — choix multiple", r.stdout)
