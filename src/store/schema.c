@@ -84,6 +84,18 @@ static const char *const migrations[] = {
     "CREATE INDEX interaction_code_by_code ON interaction_code(dimension_id, code_id);"
     "CREATE INDEX audit_by_interaction ON audit(interaction_id);"
     "CREATE INDEX session_note_by_session ON session_note(session_id);",
+
+    /* 3: answers to free-text dimensions, and the REFI-QDA identity of a
+     * dimension (it travels as a top-level code). */
+    "CREATE TABLE interaction_text ("
+    "  interaction_id TEXT NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,"
+    "  dimension_id TEXT NOT NULL, text TEXT NOT NULL,"
+    "  PRIMARY KEY (interaction_id, dimension_id)) WITHOUT ROWID;"
+    "ALTER TABLE dimension ADD COLUMN guid TEXT;"
+    "ALTER TABLE dimension ADD COLUMN color TEXT;"
+    "CREATE INDEX interaction_by_site ON interaction(site_id, started_at);"
+    "CREATE INDEX interaction_by_observer ON interaction(observer_id, started_at);"
+    "CREATE INDEX pause_by_session ON pause(session_id);",
 };
 
 const char *st_migration_sql(int n)
