@@ -11,6 +11,15 @@
 
 #define M AG_MISSING
 
+/* Two coders' values as alpha's units x coders matrix. */
+static void interleave(const int *a, const int *b, int n, int *v)
+{
+    for (int u = 0; u < n; u++) {
+        v[u * 2] = a[u];
+        v[u * 2 + 1] = b[u];
+    }
+}
+
 static void near(double got, double want, double tol)
 {
     if (fabs(got - want) > tol)
@@ -117,10 +126,7 @@ static void test_perfect_agreement_gives_one_with_zero_error(void **state)
     near(k.lo, 1.0, 1e-9);
     near(k.hi, 1.0, 1e-12);
     int v[12];
-    for (int u = 0; u < 6; u++) {
-        v[u * 2] = a[u];
-        v[u * 2 + 1] = b[u];
-    }
+    interleave(a, b, 6, v);
     ag_alpha al = ag_krippendorff_nominal(v, 6, 2, 3);
     assert_int_equal(al.why, AG_DEFINED);
     near(al.alpha, 1.0, 1e-12);
@@ -162,10 +168,7 @@ static void test_a_missing_value_leaves_its_unit_out(void **state)
     /* Margins (A: 2/4, 2/4; B: 1/4, 3/4): pe = 0.5, kappa = 0.5. */
     near(k.kappa, 0.5, 1e-12);
     int v[10];
-    for (int u = 0; u < 5; u++) {
-        v[u * 2] = a[u];
-        v[u * 2 + 1] = b[u];
-    }
+    interleave(a, b, 5, v);
     ag_alpha with = ag_krippendorff_nominal(v, 5, 2, 2);
     const int w[8] = {0, 0, 1, 1, 1, 1, 0, 1}; /* the same without unit 3 */
     ag_alpha without = ag_krippendorff_nominal(w, 4, 2, 2);
