@@ -98,9 +98,10 @@ ag_kappa ag_cohen(const long *counts, size_t k)
     b *= (1.0 - kap) * (1.0 - kap);
     double c = kap - r.pe * (1.0 - kap);
     double var = (a + b - c * c) / ((1.0 - r.pe) * (1.0 - r.pe) * n);
-    /* The three terms cancel exactly under perfect agreement; rounding can
-     * leave a tiny negative instead of zero. */
-    if (var < 0.0)
+    /* The three terms cancel exactly under perfect agreement, or when one
+     * coder used a single category; rounding then leaves a crumb (of
+     * either sign) instead of zero. */
+    if (var < 1e-12)
         var = 0.0;
     r.kappa = kap;
     r.se = sqrt(var);
