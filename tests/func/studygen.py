@@ -44,9 +44,10 @@ def uuid7(ms=None):
     return "%s-%s-%s-%s-%s" % (h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
 
 
-def uuid7_at(ts):
-    """A UUID v7 whose time part is the moment ts (ISO 8601 with offset)."""
-    return uuid7(int(datetime.datetime.fromisoformat(ts).timestamp() * 1000))
+def uuid7_at(ts, ms=0):
+    """A UUID v7 whose time part is the moment ts (ISO 8601 with offset),
+    plus ms milliseconds."""
+    return uuid7(int(datetime.datetime.fromisoformat(ts).timestamp() * 1000) + ms)
 
 
 class Study:
@@ -116,10 +117,10 @@ class Study:
                                  " VALUES (?, ?, ?)", (interaction, dim, code))
         self._incomplete(interaction)
 
-    def _audit(self, interaction, when, action, before, who=None):
+    def _audit(self, interaction, when, action, before, who=None, aid=None):
         self.con.execute("INSERT INTO audit (id, interaction_id, at, who, action, before, after)"
                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (uuid7_at(when), interaction, when, who or self._who(interaction), action, before,
+                         (aid or uuid7_at(when), interaction, when, who or self._who(interaction), action, before,
                           self.snapshot(interaction)))
 
     def interaction(self, session, start, end, codes, note=None):
@@ -138,15 +139,16 @@ class Study:
         self._audit(i, end, "end", before)
         return i
 
-    def edit(self, interaction, when, codes=None, note=None, who=None):
-        """A later change of codes or note, with its audit row."""
+    def edit(self, interaction, when, codes=None, note=None, who=None, aid=None):
+        """A later change of codes or note, with its audit row (whose id
+        may be given, to break a tie in time)."""
         before = self.snapshot(interaction)
         if codes:
             self._set_codes(interaction, codes)
         if note is not None:
             self.con.execute("UPDATE interaction SET note = ? WHERE id = ?", (note, interaction))
         self.con.execute("UPDATE interaction SET updated_at = ? WHERE id = ?", (when, interaction))
-        self._audit(interaction, when, "code" if codes else "note", before, who)
+        self._audit(interaction, when, "code" if codes else "note", before, who, aid)
 
     def delete(self, interaction, when):
         before = self.snapshot(interaction)
