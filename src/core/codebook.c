@@ -8,10 +8,9 @@
  * that an invalid pattern is reported with PCRE2's own message and place.
  */
 #include "core/codebook.h"
+#include "core/cb_match.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,23 +207,6 @@ const cb_code *cb_code_by_key(const cb_dimension *d, int key)
     return NULL;
 }
 
-/* Reports a PCRE2 compile error for pattern at pos, pointing at the offset. */
-static void check_pattern(const char *pattern, cb_pos pos, const char *file, diag_list *out)
-{
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP,
-                                   &err, &off, NULL);
-    if (re) {
-        pcre2_code_free(re);
-        return;
-    }
-    PCRE2_UCHAR buf[256];
-    pcre2_get_error_message(err, buf, sizeof buf);
-    diag_add(out, file, pos.line, pos.col, _("invalid pattern '%s': %s (at offset %zu)"), pattern, (char *)buf,
-             (size_t)off);
-}
-
 /* Reports an empty required text field of code c. */
 static void require_field(const char *value, const char *name, const cb_code *c, const char *what, const char *file,
                           diag_list *out)
@@ -310,9 +292,9 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
         diag_add(out, file, c->validate_pos.line, c->validate_pos.col,
                  _("'validate' on code '%s' needs 'other: true': only free text is validated"), cid);
     if (c->validate)
-        check_pattern(c->validate, c->validate_pos, file, out);
+        cb_pattern_check(c->validate, c->validate_pos, file, out);
     for (size_t i = 0; i < c->npatterns; i++)
-        check_pattern(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
+        cb_pattern_check(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
     if (c->color) {
         bool ok = strlen(c->color) == 7 && c->color[0] == '#';
         for (int i = 1; ok && i < 7; i++)
@@ -363,7 +345,7 @@ size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
                 diag_add(out, file, d->pos.line, d->pos.col, _("dimension '%s' is of mode text and takes no codes"),
                          d->id ? d->id : "?");
             if (d->validate)
-                check_pattern(d->validate, d->validate_pos, file, out);
+                cb_pattern_check(d->validate, d->validate_pos, file, out);
         } else {
             if (d->ncodes == 0)
                 diag_add(out, file, d->pos.line, d->pos.col,
