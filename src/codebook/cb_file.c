@@ -143,6 +143,14 @@ static void read_root(yd_walker *w, yaml_node_t *n, cb_codebook *cb)
     cb->version = 0;
     if (!yd_expect(w, n, YAML_MAPPING_NODE, _("a codebook (a mapping with carnet_codebook, id, title, dimensions...)")))
         return;
+    /* Vignette files sit beside the codebooks they train for. */
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *key = yd_node(w, p->key);
+        if (key->type == YAML_SCALAR_NODE && !strcmp((const char *)key->data.scalar.value, "carnet_vignettes")) {
+            yd_err(w, key, _("this is a vignette file, not a codebook: check it with 'carnet train --check FILE'"));
+            return;
+        }
+    }
     yd_iter it = yd_map(n);
     yaml_node_t *k, *v;
     const char *key;
