@@ -198,6 +198,27 @@ class Training(CarnetTest):
         self.assertEqual(rc, 0)
         self.assertIn("Rapport de formation — Léa", out)
 
+    def test_runs_merge_into_the_lead_study(self):
+        t = self.start("--trainee", "Léa")
+        for vid in ("tp1", "tp2", "tp3"):
+            t.wait_for(vid + " — ")
+            self.code(t, {"demande": "cpam", "public": "pub-age", "obstacle": ["obs-aucun"],
+                          "orientation": "ori-sur-place"})
+        t.wait_for("vignettes answered")
+        t.send("Enter")
+        self.assertEqual(self.finish(t)[0], 0)
+        lead = os.path.join(self.dir, "lead.db")
+        self.ok("init", db=False, env={"CARNET_DB": lead})
+        r = self.ok("merge", self.db, db=False, env={"CARNET_DB": lead})
+        row = [l for l in r.stdout.split("\n") if l.strip().startswith("training runs")][0].split()
+        self.assertEqual(row[2:], ["1", "0", "0", "0"])
+        r = self.ok("merge", self.db, db=False, env={"CARNET_DB": lead})
+        row = [l for l in r.stdout.split("\n") if l.strip().startswith("training runs")][0].split()
+        self.assertEqual(row[2:], ["0", "0", "1", "0"])
+        r = self.ok("train", "--report", db=False, env={"CARNET_DB": lead})
+        self.assertIn("Léa", r.stdout)
+        self.assertIn("3/3", r.stdout)
+
     def test_check_and_usage_errors(self):
         r = self.carnet("train", "--check", self.file)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -13,6 +13,7 @@
 
 #include "codebook/cb_file.h"
 #include "core/util.h"
+#include "store/st_interaction.h"
 #include "store/st_merge.h"
 
 static char dir[64];
@@ -336,6 +337,86 @@ static void test_a_source_that_is_not_a_study_changes_nothing(void **state)
     free(junk);
 }
 
+/* A text column of the first row, or NULL. */
+static char *text_of(const char *p, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *out = NULL;
+    sqlite3_open(p, &db);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0))
+        out = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+/* Interactions coded through the live-coding write path (st_interaction.h)
+ * and edited on both sides: the later edit wins, both audit histories are
+ * kept, and the merge row's snapshot is the store's own. */
+static void test_edits_made_with_the_live_coding_store_are_reconciled(void **state)
+{
+    (void)state;
+    char *lead = at("lead.db"), *a = at("a.db");
+    make_study(lead, "lead", "A", "d");
+    make_study(a, "a", "A", "d");
+    st_db *db;
+    st_error e = {0};
+    st_session_ctx ctx;
+    char ix[UUID_STRLEN];
+    assert_int_equal(st_open(a, ST_WRITE, &db, &e), ST_OK);
+    assert_int_equal(st_session_open(db, "CDAS Rennes Nord", "Anne", NULL, NULL, &ctx, &e), ST_OK);
+    assert_int_equal(st_ix_start(db, &ctx, NULL, ix, &e), ST_OK);
+    assert_int_equal(st_ix_set_code(db, ix, "d", "a", true, NULL, "Anne", &e), ST_OK);
+    assert_int_equal(st_ix_end(db, ix, NULL, "Anne", &e), ST_OK);
+    st_close(db);
+    const char *files[] = {a};
+    st_merge_report r;
+    assert_int_equal(merge(lead, files, 1, &r, &e), ST_OK);
+    assert_int_equal(r.count[SM_INTERACTION].added, 2); /* with make_study's own */
+    st_merge_report_free(&r);
+    /* The lead corrects the request; a moment later Anne adds an
+     * obstacle on her laptop. */
+    assert_int_equal(st_open(lead, ST_WRITE, &db, &e), ST_OK);
+    assert_int_equal(st_ix_set_code(db, ix, "d", "b", true, NULL, "Lead", &e), ST_OK);
+    st_close(db);
+    usleep(20000);
+    assert_int_equal(st_open(a, ST_WRITE, &db, &e), ST_OK);
+    assert_int_equal(st_ix_set_code(db, ix, "e", "z", true, NULL, "Anne", &e), ST_OK);
+    st_close(db);
+    assert_int_equal(merge(lead, files, 1, &r, &e), ST_OK);
+    assert_int_equal(r.nconflicts, 1);
+    assert_true(r.conflicts[0].theirs_won);
+    assert_string_equal(r.conflicts[0].ours_who, "Lead");
+    assert_string_equal(r.conflicts[0].theirs_who, "Anne");
+    assert_int_equal(r.count[SM_INTERACTION].updated, 1);
+    st_merge_report_free(&r);
+    char *sql = xasprintf("SELECT group_concat(dimension_id || '=' || code_id, ' ') FROM "
+                          "(SELECT * FROM interaction_code WHERE interaction_id = '%s' ORDER BY dimension_id)",
+                          ix);
+    char *codes = text_of(lead, sql);
+    assert_string_equal(codes, "d=a e=z");
+    free(codes);
+    free(sql);
+    sql = xasprintf("SELECT count(*) FROM audit WHERE interaction_id = '%s'", ix);
+    /* create, code, end from Anne; the lead's code; Anne's code; the merge. */
+    assert_int_equal(count(lead, sql), 6);
+    free(sql);
+    sql = xasprintf("SELECT after FROM audit WHERE interaction_id = '%s' AND action = 'merge'", ix);
+    char *after = text_of(lead, sql);
+    free(sql);
+    assert_int_equal(st_open(lead, ST_READ, &db, &e), ST_OK);
+    char *snap;
+    assert_int_equal(st_ix_snapshot(db, ix, &snap, &e), ST_OK);
+    st_close(db);
+    assert_string_equal(after, snap);
+    free(after);
+    free(snap);
+    free(lead);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +428,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_code_moved_to_another_dimension_is_a_clash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_source_that_is_not_a_study_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edits_made_with_the_live_coding_store_are_reconciled, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
