@@ -269,6 +269,8 @@ static int run_training(cli_ctx *ctx, const char *file, const char *trainee_opt)
     ui_train_end end = ui_train(db, run_id, trainee, cb, set, &run, err, sizeof err);
     if (end == UI_TRAIN_ERROR) {
         cli_error("%s", err);
+        /* A screen that never started leaves no empty run behind. */
+        st_train_discard(db, run_id, &e);
         goto out;
     }
     st_train_info info = {0};

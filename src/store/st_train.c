@@ -100,6 +100,20 @@ st_code st_train_answer(st_db *db, const char *run_id, const char *vignette_id, 
     return c;
 }
 
+st_code st_train_discard(st_db *db, const char *run_id, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st,
+                   "DELETE FROM training_run WHERE id = ?1 AND NOT EXISTS "
+                   "(SELECT 1 FROM training_vignette WHERE run_id = ?1)",
+                   e))
+        return e->code;
+    st_bind_text(st, 1, run_id);
+    st_code c = step1(db, st, _("removing an empty training run"), e);
+    sqlite3_finalize(st);
+    return c;
+}
+
 st_code st_train_finish(st_db *db, const char *run_id, st_error *e)
 {
     char now[TS_LEN];

@@ -25,6 +25,9 @@ st_code st_train_start(st_db *db, const char *trainee, const char *path, const c
 st_code st_train_answer(st_db *db, const char *run_id, const char *vignette_id, int position, const cb_codebook *cb,
                         const tr_run *run, size_t vignette, st_error *e);
 
+/* Removes a run that recorded no answer (the screen could not start). */
+st_code st_train_discard(st_db *db, const char *run_id, st_error *e);
+
 /* Marks the run finished (every vignette answered). */
 st_code st_train_finish(st_db *db, const char *run_id, st_error *e);
 

@@ -235,6 +235,10 @@ class Training(CarnetTest):
         r = self.carnet("train", self.file)
         self.assertEqual(r.returncode, 1)
         self.assertIn("give --trainee NAME", r.stderr)
+        r = self.carnet("train", self.file, "--trainee", "Léa")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("this screen needs a terminal", r.stderr)
+        self.assertEqual(self.sql("SELECT count(*) FROM training_run"), [(0,)])
         for args in ([], ["a", "b"], ["--report", self.file], ["--run", "x", self.file], ["--bogus"]):
             r = self.carnet("train", *args)
             self.assertEqual(r.returncode, 2, args)
