@@ -434,17 +434,16 @@ static st_code merge_codebooks(st_db *db, const char *S, const char *file, st_me
         long exists = 0;
         if (!c && !*found)
             c = count_of(db, "SELECT count(*) FROM main.codebook_version WHERE id = ?1", "", vid, &exists, e);
-        if (c) {
-        } else if (*found) {
+        if (!c && *found) {
             c = map_version(db, vid, found, e);
             n->skipped++;
-        } else if (exists) {
+        } else if (!c && exists) {
             add_clash(r, file,
                       xasprintf(_("codebook version %s (%s version %d) has other contents there than in this "
                                   "study"),
                                 vid, cbid, ver));
             c = map_version(db, vid, vid, e);
-        } else {
+        } else if (!c) {
             if (!(c = find_clashes(db, S, file, vid, cbid, ver, r, e)) && !(c = insert_version(db, S, vid, e)))
                 c = map_version(db, vid, vid, e);
             n->added++;

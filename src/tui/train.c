@@ -394,7 +394,8 @@ ui_train_end ui_train(st_db *db, const char *run_id, const char *trainee, const 
         int ch = ui_getkey(-1);
         if (ch == ERR || ch == KEY_RESIZE)
             continue;
-        if (ui_big_enough())
+        /* Below 80x24 nothing is drawn to act on, but F10 still quits. */
+        if (ui_big_enough() || ch == KEY_F(10))
             key(&s, ch);
     }
     ui_end();

@@ -191,8 +191,12 @@ class Training(CarnetTest):
         self.assertTrue(lines[-2].lstrip().startswith("touche"), s)
         t.resize(70, 20)
         t.wait_for("trop petit")
+        t.send("p", literal=True)  # not acted on: nothing is shown to act on
         t.resize(80, 24)
-        t.wait_for("tp1 — Carte Vitale perdue")
+        s = t.wait_for("tp1 — Carte Vitale perdue")
+        self.assertIn("▶ Type de demande     —", s)
+        t.resize(70, 20)
+        t.wait_for("trop petit")
         t.send("F10")
         rc, out = self.finish(t)
         self.assertEqual(rc, 0)
