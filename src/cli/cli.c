@@ -100,45 +100,61 @@ char *cli_data_file(const char *rel)
 
 bool cli_write_file(const char *path, const char *data, size_t len, bool force, int mode)
 {
+    char *tmp = cli_temp_beside(path, force);
+    if (!tmp)
+        return false;
+    int fd = open(tmp, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0;
+    size_t off = 0;
+    while (ok && off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno != EINTR)
+            ok = false;
+        else if (w > 0)
+            off += (size_t)w;
+    }
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok) {
+        cli_error(_("%s: cannot write: %s; nothing was written"), path, strerror(errno));
+        unlink(tmp);
+    } else {
+        ok = cli_replace_file(tmp, path, mode);
+    }
+    free(tmp);
+    return ok;
+}
+
+char *cli_temp_beside(const char *path, bool force)
+{
     struct stat sb;
     if (!force && stat(path, &sb) == 0) {
         cli_error(_("%s already exists; use --force to replace it"), path);
-        return false;
+        return NULL;
     }
     char *tmp = xasprintf("%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         cli_error(_("%s: cannot write: %s"), path, strerror(errno));
         free(tmp);
-        return false;
+        return NULL;
     }
-    fchmod(fd, (mode_t)mode);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        off += (size_t)w;
+    fchmod(fd, 0600);
+    close(fd);
+    return tmp;
+}
+
+bool cli_replace_file(const char *tmp, const char *path, int mode)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    /* The writer may have created the file anew with the umask's mode. */
+    ok = ok && chmod(tmp, (mode_t)mode) == 0 && rename(tmp, path) == 0;
+    if (!ok) {
+        cli_error(_("%s: cannot write: %s; nothing was written"), path, strerror(errno));
+        unlink(tmp);
     }
-    if (fsync(fd) != 0)
-        goto fail;
-    if (close(fd) != 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0)
-        goto fail;
-    free(tmp);
-    return true;
-fail:
-    cli_error(_("%s: cannot write: %s; nothing was written"), path, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return false;
+    return ok;
 }

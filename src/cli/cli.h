@@ -71,6 +71,17 @@ char *cli_exe_dir(void);
  */
 bool cli_write_file(const char *path, const char *data, size_t len, bool force, int mode);
 
+/*
+ * For writers that need a file name (libxlsxwriter): a new empty file
+ * beside path, mode 0600, whose name the caller frees; NULL after printing
+ * why (and, unless force, when path exists already).  Then
+ * cli_replace_file() syncs it, gives it mode and renames it to path, or
+ * removes it after printing why: nothing is ever left half-written under
+ * path.
+ */
+char *cli_temp_beside(const char *path, bool force);
+bool cli_replace_file(const char *tmp, const char *path, int mode);
+
 /* Standard --help / --db options for subcommands' getopt tables. */
 #define CLI_OPT_HELP {"help", no_argument, NULL, 'h'}
 #define CLI_OPT_DB {"db", required_argument, NULL, 'D'}

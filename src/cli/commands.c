@@ -7,11 +7,19 @@
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
+int cmd_agreement(cli_ctx *ctx, int argc, char **argv);
+int cmd_merge(cli_ctx *ctx, int argc, char **argv);
+int cmd_train(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
     {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
      N_("check, import, export or show codebooks"), cmd_codebook},
+    {"merge", "FILE...", N_("merge other study files into this one (the files are not changed)"), cmd_merge},
+    {"agreement", "[--sessions A,B | --observers X,Y] [--window S] [-o FILE.xlsx]",
+     N_("agreement between observers who coded the same desk at the same time"), cmd_agreement},
+    {"train", "FILE [--trainee NAME] | --check FILE | --report [--run ID]",
+     N_("code training vignettes, scored against the reference; list the runs"), cmd_train},
     {NULL, NULL, NULL, NULL},
 };

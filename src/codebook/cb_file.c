@@ -17,212 +17,70 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "codebook/yaml_doc.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
-typedef struct walker {
-    yaml_document_t *doc;
-    const char *file;
-    diag_list *diags;
-    size_t errors;
-} walker;
-
-static cb_pos pos_of(const yaml_node_t *n)
+static void read_code(yd_walker *w, yaml_node_t *n, cb_dimension *d)
 {
-    return (cb_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
-}
-
-static void err(walker *w, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void err(walker *w, const yaml_node_t *n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    cb_pos p = n ? pos_of(n) : (cb_pos){1, 1};
-    diag_add(w->diags, w->file, p.line, p.col, "%s", msg);
-    free(msg);
-    w->errors++;
-}
-
-static const char *kind_name(const yaml_node_t *n)
-{
-    switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return _("a scalar");
-    case YAML_SEQUENCE_NODE:
-        return _("a list");
-    case YAML_MAPPING_NODE:
-        return _("a mapping");
-    default:
-        return _("nothing");
-    }
-}
-
-/* The scalar's text as a new string, or NULL after reporting an error. */
-static char *scalar(walker *w, const yaml_node_t *n, const char *key)
-{
-    if (n->type != YAML_SCALAR_NODE) {
-        err(w, n, _("'%s' must be text, found %s"), key, kind_name(n));
-        return NULL;
-    }
-    return xstrndup((const char *)n->data.scalar.value, n->data.scalar.length);
-}
-
-/* Plain empty scalars (key with no value) read as NULL rather than "". */
-static char *text_field(walker *w, const yaml_node_t *n, const char *key)
-{
-    char *s = scalar(w, n, key);
-    if (s && !*s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
-static bool bool_field(walker *w, const yaml_node_t *n, const char *key, bool *out)
-{
-    char *s = scalar(w, n, key);
-    if (!s)
-        return false;
-    bool ok = true;
-    if (!strcmp(s, "true"))
-        *out = true;
-    else if (!strcmp(s, "false"))
-        *out = false;
-    else {
-        err(w, n, _("'%s' must be true or false, found '%s'"), key, s);
-        ok = false;
-    }
-    free(s);
-    return ok;
-}
-
-static bool int_field(walker *w, const yaml_node_t *n, const char *key, int *out)
-{
-    char *s = scalar(w, n, key);
-    if (!s)
-        return false;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    bool ok = *s && !*end && !errno && v >= 0 && v <= 1000000;
-    if (ok)
-        *out = (int)v;
-    else
-        err(w, n, _("'%s' must be a whole number, found '%s'"), key, s);
-    free(s);
-    return ok;
-}
-
-/*
- * Iterates over a mapping's pairs, refusing duplicate keys and keys that are
- * not scalars.  Returns the key (borrowed from the document) or NULL at end.
- */
-typedef struct map_iter {
-    yaml_node_pair_t *p, *end;
-    yaml_node_t *map;
-} map_iter;
-
-static map_iter map_begin(yaml_node_t *map)
-{
-    return (map_iter){map->data.mapping.pairs.start, map->data.mapping.pairs.top, map};
-}
-
-static const char *map_next(walker *w, map_iter *it, yaml_node_t **key, yaml_node_t **val)
-{
-    while (it->p < it->end) {
-        yaml_node_pair_t *pair = it->p++;
-        *key = yaml_document_get_node(w->doc, pair->key);
-        *val = yaml_document_get_node(w->doc, pair->value);
-        if ((*key)->type != YAML_SCALAR_NODE) {
-            err(w, *key, _("a key must be text, found %s"), kind_name(*key));
-            continue;
-        }
-        const char *k = (const char *)(*key)->data.scalar.value;
-        bool dup = false;
-        for (yaml_node_pair_t *q = it->map->data.mapping.pairs.start; q < pair; q++) {
-            yaml_node_t *qk = yaml_document_get_node(w->doc, q->key);
-            if (qk->type == YAML_SCALAR_NODE && !strcmp((const char *)qk->data.scalar.value, k)) {
-                err(w, *key, _("duplicate key '%s' (first given at line %d)"), k, (int)qk->start_mark.line + 1);
-                dup = true;
-                break;
-            }
-        }
-        if (!dup)
-            return k;
-    }
-    return NULL;
-}
-
-static bool expect(walker *w, const yaml_node_t *n, yaml_node_type_t type, const char *what)
-{
-    if (n->type == type)
-        return true;
-    err(w, n, _("expected %s, found %s"), what, kind_name(n));
-    return false;
-}
-
-static void read_code(walker *w, yaml_node_t *n, cb_dimension *d)
-{
-    if (!expect(w, n, YAML_MAPPING_NODE, _("a code (a mapping with id, key, label, definition...)")))
+    if (!yd_expect(w, n, YAML_MAPPING_NODE, _("a code (a mapping with id, key, label, definition...)")))
         return;
     cb_code *c = cb_add_code(d);
-    c->pos = pos_of(n);
-    map_iter it = map_begin(n);
+    c->pos = yd_pos(n);
+    yd_iter it = yd_map(n);
     yaml_node_t *k, *v;
     const char *key;
-    while ((key = map_next(w, &it, &k, &v))) {
+    while ((key = yd_next(w, &it, &k, &v))) {
         if (!strcmp(key, "id")) {
-            c->id = text_field(w, v, key);
-            c->id_pos = pos_of(v);
+            c->id = yd_text(w, v, key);
+            c->id_pos = yd_pos(v);
         } else if (!strcmp(key, "key")) {
-            char *s = scalar(w, v, key);
-            c->key_pos = pos_of(v);
+            char *s = yd_scalar(w, v, key);
+            c->key_pos = yd_pos(v);
             if (s && strlen(s) == 1)
                 c->key = s[0];
             else if (s)
-                err(w, v, _("hotkey '%s' of code '%s': expected exactly one letter or digit"), s,
+                yd_err(w, v, _("hotkey '%s' of code '%s': expected exactly one letter or digit"), s,
                     c->id ? c->id : "?");
             free(s);
         } else if (!strcmp(key, "label"))
-            c->label = text_field(w, v, key);
+            c->label = yd_text(w, v, key);
         else if (!strcmp(key, "definition"))
-            c->definition = text_field(w, v, key);
+            c->definition = yd_text(w, v, key);
         else if (!strcmp(key, "when_to_use"))
-            c->when_to_use = text_field(w, v, key);
+            c->when_to_use = yd_text(w, v, key);
         else if (!strcmp(key, "when_not_to_use"))
-            c->when_not_to_use = text_field(w, v, key);
+            c->when_not_to_use = yd_text(w, v, key);
         else if (!strcmp(key, "example"))
-            c->example = text_field(w, v, key);
+            c->example = yd_text(w, v, key);
         else if (!strcmp(key, "other"))
-            bool_field(w, v, key, &c->other);
+            yd_bool(w, v, key, &c->other);
         else if (!strcmp(key, "validate")) {
-            c->validate = text_field(w, v, key);
-            c->validate_pos = pos_of(v);
+            c->validate = yd_text(w, v, key);
+            c->validate_pos = yd_pos(v);
         } else if (!strcmp(key, "validate_message"))
-            c->validate_message = text_field(w, v, key);
+            c->validate_message = yd_text(w, v, key);
         else if (!strcmp(key, "parent")) {
-            c->parent = text_field(w, v, key);
-            c->parent_pos = pos_of(v);
+            c->parent = yd_text(w, v, key);
+            c->parent_pos = yd_pos(v);
         } else if (!strcmp(key, "retired"))
-            bool_field(w, v, key, &c->retired);
+            yd_bool(w, v, key, &c->retired);
         else if (!strcmp(key, "color"))
-            c->color = text_field(w, v, key);
+            c->color = yd_text(w, v, key);
         else if (!strcmp(key, "guid"))
-            c->guid = text_field(w, v, key);
+            c->guid = yd_text(w, v, key);
         else if (!strcmp(key, "patterns")) {
-            if (!expect(w, v, YAML_SEQUENCE_NODE, _("a list of patterns")))
+            if (!yd_expect(w, v, YAML_SEQUENCE_NODE, _("a list of patterns")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
-                yaml_node_t *pn = yaml_document_get_node(w->doc, *i);
-                char *s = scalar(w, pn, "patterns");
+                yaml_node_t *pn = yd_node(w, *i);
+                char *s = yd_scalar(w, pn, "patterns");
                 if (s)
-                    cb_code_add_pattern(c, s, pos_of(pn));
+                    cb_code_add_pattern(c, s, yd_pos(pn));
                 free(s);
             }
         } else
-            err(w, k, _("unknown key '%s' in code: expected one of id, key, label, definition, when_to_use, "
+            yd_err(w, k, _("unknown key '%s' in code: expected one of id, key, label, definition, when_to_use, "
                         "when_not_to_use, example, other, validate, validate_message, parent, retired, patterns, "
                         "color, guid"),
                 key);
@@ -233,44 +91,44 @@ static void read_code(walker *w, yaml_node_t *n, cb_dimension *d)
         c->key_pos = c->pos;
 }
 
-static void read_dimension(walker *w, yaml_node_t *n, cb_codebook *cb)
+static void read_dimension(yd_walker *w, yaml_node_t *n, cb_codebook *cb)
 {
-    if (!expect(w, n, YAML_MAPPING_NODE, _("a dimension (a mapping with id, label, mode, codes)")))
+    if (!yd_expect(w, n, YAML_MAPPING_NODE, _("a dimension (a mapping with id, label, mode, codes)")))
         return;
     cb_dimension *d = cb_add_dimension(cb);
-    d->pos = pos_of(n);
-    map_iter it = map_begin(n);
+    d->pos = yd_pos(n);
+    yd_iter it = yd_map(n);
     yaml_node_t *k, *v;
     const char *key;
-    while ((key = map_next(w, &it, &k, &v))) {
+    while ((key = yd_next(w, &it, &k, &v))) {
         if (!strcmp(key, "id")) {
-            d->id = text_field(w, v, key);
-            d->id_pos = pos_of(v);
+            d->id = yd_text(w, v, key);
+            d->id_pos = yd_pos(v);
         } else if (!strcmp(key, "label"))
-            d->label = text_field(w, v, key);
+            d->label = yd_text(w, v, key);
         else if (!strcmp(key, "description"))
-            d->description = text_field(w, v, key);
+            d->description = yd_text(w, v, key);
         else if (!strcmp(key, "mode")) {
-            char *s = scalar(w, v, key);
+            char *s = yd_scalar(w, v, key);
             if (s && !cb_mode_parse(s, &d->mode))
-                err(w, v, _("unknown mode '%s': expected single, multiple or text"), s);
+                yd_err(w, v, _("unknown mode '%s': expected single, multiple or text"), s);
             free(s);
         } else if (!strcmp(key, "required"))
-            bool_field(w, v, key, &d->required);
+            yd_bool(w, v, key, &d->required);
         else if (!strcmp(key, "retired"))
-            bool_field(w, v, key, &d->retired);
+            yd_bool(w, v, key, &d->retired);
         else if (!strcmp(key, "validate")) {
-            d->validate = text_field(w, v, key);
-            d->validate_pos = pos_of(v);
+            d->validate = yd_text(w, v, key);
+            d->validate_pos = yd_pos(v);
         } else if (!strcmp(key, "validate_message"))
-            d->validate_message = text_field(w, v, key);
+            d->validate_message = yd_text(w, v, key);
         else if (!strcmp(key, "codes")) {
-            if (!expect(w, v, YAML_SEQUENCE_NODE, _("a list of codes")))
+            if (!yd_expect(w, v, YAML_SEQUENCE_NODE, _("a list of codes")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++)
-                read_code(w, yaml_document_get_node(w->doc, *i), d);
+                read_code(w, yd_node(w, *i), d);
         } else
-            err(w, k, _("unknown key '%s' in dimension: expected one of id, label, description, mode, required, "
+            yd_err(w, k, _("unknown key '%s' in dimension: expected one of id, label, description, mode, required, "
                         "retired, validate, validate_message, codes"),
                 key);
     }
@@ -278,138 +136,66 @@ static void read_dimension(walker *w, yaml_node_t *n, cb_codebook *cb)
         d->id_pos = d->pos;
 }
 
-static void read_root(walker *w, yaml_node_t *n, cb_codebook *cb)
+static void read_root(yd_walker *w, yaml_node_t *n, cb_codebook *cb)
 {
-    cb->pos = pos_of(n);
+    cb->pos = yd_pos(n);
     cb->format = 0;
     cb->version = 0;
-    if (!expect(w, n, YAML_MAPPING_NODE, _("a codebook (a mapping with carnet_codebook, id, title, dimensions...)")))
+    if (!yd_expect(w, n, YAML_MAPPING_NODE, _("a codebook (a mapping with carnet_codebook, id, title, dimensions...)")))
         return;
-    map_iter it = map_begin(n);
+    /* Vignette files sit beside the codebooks they train for. */
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *key = yd_node(w, p->key);
+        if (key->type == YAML_SCALAR_NODE && !strcmp((const char *)key->data.scalar.value, "carnet_vignettes")) {
+            yd_err(w, key, _("this is a vignette file, not a codebook: check it with 'carnet train --check FILE'"));
+            return;
+        }
+    }
+    yd_iter it = yd_map(n);
     yaml_node_t *k, *v;
     const char *key;
-    while ((key = map_next(w, &it, &k, &v))) {
+    while ((key = yd_next(w, &it, &k, &v))) {
         if (!strcmp(key, "carnet_codebook"))
-            int_field(w, v, key, &cb->format);
+            yd_int(w, v, key, &cb->format);
         else if (!strcmp(key, "id")) {
-            cb->id = text_field(w, v, key);
-            cb->id_pos = pos_of(v);
+            cb->id = yd_text(w, v, key);
+            cb->id_pos = yd_pos(v);
         } else if (!strcmp(key, "title"))
-            cb->title = text_field(w, v, key);
+            cb->title = yd_text(w, v, key);
         else if (!strcmp(key, "language"))
-            cb->language = text_field(w, v, key);
+            cb->language = yd_text(w, v, key);
         else if (!strcmp(key, "version"))
-            int_field(w, v, key, &cb->version);
+            yd_int(w, v, key, &cb->version);
         else if (!strcmp(key, "description"))
-            cb->description = text_field(w, v, key);
+            cb->description = yd_text(w, v, key);
         else if (!strcmp(key, "dimensions")) {
-            if (!expect(w, v, YAML_SEQUENCE_NODE, _("a list of dimensions")))
+            if (!yd_expect(w, v, YAML_SEQUENCE_NODE, _("a list of dimensions")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++)
-                read_dimension(w, yaml_document_get_node(w->doc, *i), cb);
+                read_dimension(w, yd_node(w, *i), cb);
         } else
-            err(w, k, _("unknown key '%s' at top level: expected one of carnet_codebook, id, title, language, "
+            yd_err(w, k, _("unknown key '%s' at top level: expected one of carnet_codebook, id, title, language, "
                         "version, description, dimensions"),
                 key);
     }
     if (!cb->format && !w->errors)
-        err(w, n, _("missing field 'carnet_codebook': expected carnet_codebook: 1 (is this a carnet codebook?)"));
+        yd_err(w, n, _("missing field 'carnet_codebook': expected carnet_codebook: 1 (is this a carnet codebook?)"));
     if (!cb->id_pos.line)
         cb->id_pos = cb->pos;
-}
-
-/* Line and column (1-based, column in bytes) of byte offset off in text. */
-static cb_pos offset_pos(const char *text, size_t len, size_t off)
-{
-    cb_pos p = {1, 1};
-    for (size_t i = 0; i < off && i < len; i++) {
-        if (text[i] == '\n') {
-            p.line++;
-            p.col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            p.col++;
-        }
-    }
-    return p;
-}
-
-/* The offset of the first byte that is not part of valid UTF-8, or len. */
-static size_t first_bad_utf8(const char *text, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = (unsigned char)text[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (!n || i + n > len || !utf8_valid(text + i, n))
-            return i;
-        i += n;
-    }
-    return len;
 }
 
 size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags)
 {
     *out = NULL;
-    walker w = {.file = name, .diags = diags};
-    size_t bad = first_bad_utf8(text, len);
-    if (bad < len) {
-        cb_pos p = offset_pos(text, len, bad);
-        diag_add(diags, name, p.line, p.col, _("invalid UTF-8 (byte 0x%02X): expected UTF-8 text; re-save the file as UTF-8"),
-                 (unsigned char)text[bad]);
-        return 1;
-    }
-    size_t skip = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a BOM is harmless */
-    bool blank = true;
-    for (size_t i = skip; i < len && blank; i++) {
-        if (text[i] == '#') /* comment: skip to end of line */
-            while (i < len && text[i] != '\n')
-                i++;
-        else if (text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
-            blank = false;
-    }
-    if (blank) {
-        diag_add(diags, name, 1, 1, _("empty file: expected a codebook (carnet_codebook: 1, id, title, language, version, dimensions)"));
-        return 1;
-    }
-
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text + skip, len - skip);
-    if (!yaml_parser_load(&parser, &doc)) {
-        size_t line = parser.problem_mark.line + 1, col = parser.problem_mark.column + 1;
-        if (parser.error == YAML_READER_ERROR) {
-            cb_pos p = offset_pos(text + skip, len - skip, parser.problem_offset);
-            line = (size_t)p.line;
-            col = (size_t)p.col;
-        }
-        if (parser.context)
-            diag_add(diags, name, (int)line, (int)col, _("syntax error: %s (%s at line %d, column %d)"), parser.problem,
-                     parser.context, (int)parser.context_mark.line + 1, (int)parser.context_mark.column + 1);
-        else
-            diag_add(diags, name, (int)line, (int)col, _("syntax error: %s"), parser.problem ? parser.problem : "?");
-        yaml_parser_delete(&parser);
-        return 1;
-    }
-    w.doc = &doc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    yd_walker w = {.file = name, .diags = diags};
+    yd_input in;
+    yaml_node_t *root = yd_open(&w, &in, text, len,
+                                _("empty file: expected a codebook (carnet_codebook: 1, id, title, language, "
+                                  "version, dimensions)"));
     cb_codebook *cb = cb_new();
-    if (!root)
-        err(&w, NULL, _("empty file: expected a codebook"));
-    else
+    if (root)
         read_root(&w, root, cb);
-
-    /* A second document is almost always a stray '---': say so. */
-    yaml_document_t extra;
-    if (!w.errors && yaml_parser_load(&parser, &extra)) {
-        yaml_node_t *r2 = yaml_document_get_root_node(&extra);
-        if (r2)
-            err(&w, r2, _("a second YAML document: expected one codebook per file"));
-        yaml_document_delete(&extra);
-    }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-
+    yd_close(&w, &in, _("a second YAML document: expected one codebook per file"));
     if (!w.errors)
         w.errors = cb_validate(cb, name, diags);
     if (w.errors) {
@@ -423,31 +209,13 @@ size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **o
 size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_add(diags, path, 0, 0, _("cannot open: %s"), strerror(errno));
+    char *too_big = xasprintf(_("file too large: a codebook is at most %u bytes"), CBF_MAX_BYTES);
+    strbuf b;
+    bool ok = yd_slurp(path, CBF_MAX_BYTES, too_big, &b, diags);
+    free(too_big);
+    if (!ok)
         return 1;
-    }
-    strbuf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > CBF_MAX_BYTES) {
-            diag_add(diags, path, 1, 1, _("file too large: a codebook is at most %u bytes"), CBF_MAX_BYTES);
-            fclose(f);
-            sb_free(&b);
-            return 1;
-        }
-        sb_addn(&b, chunk, n);
-    }
-    if (ferror(f)) {
-        diag_add(diags, path, 0, 0, _("cannot read: %s"), strerror(errno));
-        fclose(f);
-        sb_free(&b);
-        return 1;
-    }
-    fclose(f);
-    size_t r = cbf_parse(path, b.s ? b.s : "", b.len, out, diags);
+    size_t r = cbf_parse(path, b.s, b.len, out, diags);
     sb_free(&b);
     return r;
 }

@@ -3,6 +3,7 @@
  */
 #include "core/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -99,4 +100,97 @@ char *u8_fit(const char *s, int width, int pad)
         used++;
     }
     return sb_take(&b);
+}
+
+static void push_line(char ***lines, size_t *n, strbuf *b)
+{
+    *lines = xrealloc(*lines, (*n + 1) * sizeof **lines);
+    sb_add(b, "");
+    (*lines)[(*n)++] = sb_take(b);
+}
+
+/* Columns of the first len bytes of s. */
+static int width_n(const char *s, size_t len)
+{
+    int w = 0;
+    while (len) {
+        uint32_t cp;
+        size_t k = u8_decode(s, len, &cp);
+        w += u8_cp_width(cp);
+        s += k;
+        len -= k;
+    }
+    return w;
+}
+
+/* Appends to b as much of word (len bytes) as fits in width - *cols
+ * columns, at least one character on an empty line so that wrapping
+ * always moves on; returns the bytes taken. */
+static size_t fit_part(strbuf *b, const char *word, size_t len, int width, int *cols)
+{
+    size_t used = 0;
+    while (used < len) {
+        uint32_t cp;
+        size_t k = u8_decode(word + used, len - used, &cp);
+        int w = u8_cp_width(cp);
+        if (*cols + w > width && *cols)
+            break;
+        sb_addn(b, word + used, k);
+        *cols += w;
+        used += k;
+    }
+    return used;
+}
+
+size_t u8_wrap(const char *s, int width, char ***lines)
+{
+    *lines = NULL;
+    size_t n = 0;
+    if (width < 1)
+        width = 1;
+    const char *p = s ? s : "";
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t plen = end ? (size_t)(end - p) : strlen(p);
+        strbuf line = {0};
+        int cols = 0;
+        for (size_t i = 0; i < plen;) {
+            while (i < plen && p[i] == ' ')
+                i++;
+            size_t j = i;
+            while (j < plen && p[j] != ' ')
+                j++;
+            if (j == i)
+                break;
+            if (cols && cols + 1 + width_n(p + i, j - i) > width) {
+                push_line(lines, &n, &line);
+                cols = 0;
+            }
+            if (cols) {
+                sb_addc(&line, ' ');
+                cols++;
+            }
+            /* A word wider than the line is cut where the line ends. */
+            for (size_t at = i; at < j;) {
+                at += fit_part(&line, p + at, j - at, width, &cols);
+                if (at < j) {
+                    push_line(lines, &n, &line);
+                    cols = 0;
+                }
+            }
+            i = j;
+        }
+        push_line(lines, &n, &line);
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return n;
+}
+
+void u8_lines_free(char **lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
 }

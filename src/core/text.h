@@ -29,4 +29,13 @@ size_t u8_width(const char *s);
  */
 char *u8_fit(const char *s, int width, int pad);
 
+/*
+ * Cuts s into lines of at most width columns, at spaces (a word wider than
+ * width is cut) and at each '\n'; a final '\n' ends the last line rather
+ * than adding an empty one.  Returns the number of lines and sets *lines
+ * (caller frees each line and the array with u8_lines_free()).
+ */
+size_t u8_wrap(const char *s, int width, char ***lines);
+void u8_lines_free(char **lines, size_t n);
+
 #endif

@@ -96,6 +96,17 @@ static const char *const migrations[] = {
     "CREATE INDEX interaction_by_site ON interaction(site_id, started_at);"
     "CREATE INDEX interaction_by_observer ON interaction(observer_id, started_at);"
     "CREATE INDEX pause_by_session ON pause(session_id);",
+
+    /* 4: training runs keep the vignette file they were run on (so that a
+     * report can be rebuilt after the file has changed or moved) and which
+     * vignettes were answered (an answer may be "no code"). */
+    "ALTER TABLE training_run ADD COLUMN title TEXT;"
+    "ALTER TABLE training_run ADD COLUMN source TEXT;"
+    "CREATE TABLE training_vignette ("
+    "  run_id TEXT NOT NULL REFERENCES training_run(id) ON DELETE CASCADE,"
+    "  vignette_id TEXT NOT NULL, position INTEGER NOT NULL, answered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, vignette_id)) WITHOUT ROWID;"
+    "CREATE INDEX training_run_by_trainee ON training_run(trainee, started_at);",
 };
 
 const char *st_migration_sql(int n)
