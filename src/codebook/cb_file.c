@@ -207,11 +207,17 @@ static void read_code(walker *w, yaml_node_t *n, cb_dimension *d)
             c->parent_pos = pos_of(v);
         } else if (!strcmp(key, "retired"))
             bool_field(w, v, key, &c->retired);
-        else if (!strcmp(key, "color"))
+        else if (!strcmp(key, "codable")) {
+            bool codable = true;
+            bool_field(w, v, key, &codable);
+            c->uncodable = !codable;
+        } else if (!strcmp(key, "color")) {
             c->color = text_field(w, v, key);
-        else if (!strcmp(key, "guid"))
+            c->color_pos = pos_of(v);
+        } else if (!strcmp(key, "guid")) {
             c->guid = text_field(w, v, key);
-        else if (!strcmp(key, "patterns")) {
+            c->guid_pos = pos_of(v);
+        } else if (!strcmp(key, "patterns")) {
             if (!expect(w, v, YAML_SEQUENCE_NODE, _("a list of patterns")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
@@ -223,8 +229,8 @@ static void read_code(walker *w, yaml_node_t *n, cb_dimension *d)
             }
         } else
             err(w, k, _("unknown key '%s' in code: expected one of id, key, label, definition, when_to_use, "
-                        "when_not_to_use, example, other, validate, validate_message, parent, retired, patterns, "
-                        "color, guid"),
+                        "when_not_to_use, example, other, validate, validate_message, parent, retired, codable, "
+                        "patterns, color, guid"),
                 key);
     }
     if (!c->id_pos.line)
@@ -264,14 +270,20 @@ static void read_dimension(walker *w, yaml_node_t *n, cb_codebook *cb)
             d->validate_pos = pos_of(v);
         } else if (!strcmp(key, "validate_message"))
             d->validate_message = text_field(w, v, key);
-        else if (!strcmp(key, "codes")) {
+        else if (!strcmp(key, "color")) {
+            d->color = text_field(w, v, key);
+            d->color_pos = pos_of(v);
+        } else if (!strcmp(key, "guid")) {
+            d->guid = text_field(w, v, key);
+            d->guid_pos = pos_of(v);
+        } else if (!strcmp(key, "codes")) {
             if (!expect(w, v, YAML_SEQUENCE_NODE, _("a list of codes")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++)
                 read_code(w, yaml_document_get_node(w->doc, *i), d);
         } else
             err(w, k, _("unknown key '%s' in dimension: expected one of id, label, description, mode, required, "
-                        "retired, validate, validate_message, codes"),
+                        "retired, validate, validate_message, color, guid, codes"),
                 key);
     }
     if (!d->id_pos.line)
@@ -349,6 +361,12 @@ static size_t first_bad_utf8(const char *text, size_t len)
 
 size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags)
 {
+    return cbf_parse_keys(name, text, len, out, diags, NULL);
+}
+
+size_t cbf_parse_keys(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags,
+                      diag_list *notices)
+{
     *out = NULL;
     walker w = {.file = name, .diags = diags};
     size_t bad = first_bad_utf8(text, len);
@@ -410,6 +428,8 @@ size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **o
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
 
+    if (!w.errors && notices)
+        cb_propose_hotkeys(cb, name, notices);
     if (!w.errors)
         w.errors = cb_validate(cb, name, diags);
     if (w.errors) {
@@ -420,13 +440,14 @@ size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **o
     return 0;
 }
 
-size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
+bool cbf_slurp(const char *path, char **text, size_t *len, diag_list *diags)
 {
-    *out = NULL;
+    *text = NULL;
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
         diag_add(diags, path, 0, 0, _("cannot open: %s"), strerror(errno));
-        return 1;
+        return false;
     }
     strbuf b = {0};
     char chunk[65536];
@@ -436,7 +457,7 @@ size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
             diag_add(diags, path, 1, 1, _("file too large: a codebook is at most %u bytes"), CBF_MAX_BYTES);
             fclose(f);
             sb_free(&b);
-            return 1;
+            return false;
         }
         sb_addn(&b, chunk, n);
     }
@@ -444,11 +465,28 @@ size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
         diag_add(diags, path, 0, 0, _("cannot read: %s"), strerror(errno));
         fclose(f);
         sb_free(&b);
-        return 1;
+        return false;
     }
     fclose(f);
-    size_t r = cbf_parse(path, b.s ? b.s : "", b.len, out, diags);
-    sb_free(&b);
+    *len = b.len;
+    *text = sb_take(&b);
+    return true;
+}
+
+size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
+{
+    return cbf_read_file_keys(path, out, diags, NULL);
+}
+
+size_t cbf_read_file_keys(const char *path, cb_codebook **out, diag_list *diags, diag_list *notices)
+{
+    *out = NULL;
+    char *text;
+    size_t len;
+    if (!cbf_slurp(path, &text, &len, diags))
+        return 1;
+    size_t r = cbf_parse_keys(path, text, len, out, diags, notices);
+    free(text);
     return r;
 }
 
@@ -609,6 +647,8 @@ char *cbf_write(const cb_codebook *cb)
             put_bool(&b, 4, "retired", true);
         put_field(&b, 4, "validate", d->validate, false);
         put_field(&b, 4, "validate_message", d->validate_message, false);
+        put_field(&b, 4, "color", d->color, false);
+        put_field(&b, 4, "guid", d->guid, false);
         if (d->ncodes)
             sb_add(&b, "    codes:\n");
         for (size_t j = 0; j < d->ncodes; j++) {
@@ -630,6 +670,8 @@ char *cbf_write(const cb_codebook *cb)
             put_field(&b, 8, "parent", c->parent, false);
             if (c->retired)
                 put_bool(&b, 8, "retired", true);
+            if (c->uncodable)
+                put_bool(&b, 8, "codable", false);
             if (c->npatterns) {
                 sb_add(&b, "        patterns:\n");
                 for (size_t p = 0; p < c->npatterns; p++) {

@@ -96,6 +96,11 @@ static const char *const migrations[] = {
     "CREATE INDEX interaction_by_site ON interaction(site_id, started_at);"
     "CREATE INDEX interaction_by_observer ON interaction(observer_id, started_at);"
     "CREATE INDEX pause_by_session ON pause(session_id);",
+
+    /* 4: codes that cannot be chosen (headings, REFI-QDA isCodable="false"),
+     * and who saved each codebook version from the editor. */
+    "ALTER TABLE code ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE codebook_version ADD COLUMN saved_by TEXT;",
 };
 
 const char *st_migration_sql(int n)
