@@ -11,7 +11,7 @@ int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
-    {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
-     N_("check, import, export or show codebooks"), cmd_codebook},
+    {"codebook", "check|import|export|show|versions|diff|edit ...",
+     N_("check, import, export, show, compare or edit codebooks ('carnet codebook')"), cmd_codebook},
     {NULL, NULL, NULL, NULL},
 };
