@@ -8,11 +8,9 @@
  * that an invalid pattern is reported with PCRE2's own message and place.
  */
 #include "core/codebook.h"
+#include "core/cb_match.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <pcre2.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,30 +413,6 @@ static void check_guid(const char *guid, cb_pos pos, const char *what, const cha
                  id ? id : "?");
 }
 
-bool cb_pattern_ok(const char *pattern, char *msg, size_t msglen)
-{
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_CASELESS | PCRE2_UCP,
-                                   &err, &off, NULL);
-    if (re) {
-        pcre2_code_free(re);
-        return true;
-    }
-    PCRE2_UCHAR buf[256];
-    pcre2_get_error_message(err, buf, sizeof buf);
-    snprintf(msg, msglen, _("%s (at offset %zu)"), (char *)buf, (size_t)off);
-    return false;
-}
-
-/* Reports a pattern PCRE2 cannot compile at pos, with PCRE2's message. */
-static void check_pattern(const char *pattern, cb_pos pos, const char *file, diag_list *out)
-{
-    char msg[320];
-    if (!cb_pattern_ok(pattern, msg, sizeof msg))
-        diag_add(out, file, pos.line, pos.col, _("invalid pattern '%s': %s"), pattern, msg);
-}
-
 /* Reports an empty required text field of code c. */
 static void require_field(const char *value, const char *name, const cb_code *c, const char *what, const char *file,
                           diag_list *out)
@@ -524,9 +498,9 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
         diag_add(out, file, c->validate_pos.line, c->validate_pos.col,
                  _("'validate' on code '%s' needs 'other: true': only free text is validated"), cid);
     if (c->validate)
-        check_pattern(c->validate, c->validate_pos, file, out);
+        cb_pattern_check(c->validate, c->validate_pos, file, out);
     for (size_t i = 0; i < c->npatterns; i++)
-        check_pattern(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
+        cb_pattern_check(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
     if (c->color)
         check_color(c->color, c->color_pos.line ? c->color_pos : c->pos, _("code"), cid, file, out);
     if (c->guid)
@@ -577,7 +551,7 @@ size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
                 diag_add(out, file, d->pos.line, d->pos.col, _("dimension '%s' is of mode text and takes no codes"),
                          d->id ? d->id : "?");
             if (d->validate)
-                check_pattern(d->validate, d->validate_pos, file, out);
+                cb_pattern_check(d->validate, d->validate_pos, file, out);
         } else {
             if (d->ncodes == 0)
                 diag_add(out, file, d->pos.line, d->pos.col,

@@ -115,13 +115,6 @@ cb_codebook *cb_clone(const cb_codebook *cb);
  */
 size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out);
 
-/*
- * Whether PCRE2 compiles pattern as carnet does (UTF-8, caseless).  When it
- * does not, writes PCRE2's message and the offset ("missing closing
- * parenthesis (at offset 5)") to msg and returns false.
- */
-bool cb_pattern_ok(const char *pattern, char *msg, size_t msglen);
-
 /* Lookups; NULL when absent. */
 const cb_dimension *cb_find_dimension(const cb_codebook *cb, const char *id);
 const cb_code *cb_find_code(const cb_dimension *d, const char *id);

@@ -28,6 +28,7 @@
 
 #include "codebook/cb_file.h"
 #include "core/cb_diff.h"
+#include "core/cb_match.h"
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -1090,6 +1091,18 @@ static void draw_text(editor *e)
     ui_ta_draw(&e->ta, top + 1, 2, h, w);
 }
 
+/* Whether PCRE2 takes pattern with the options the codebook's patterns are
+ * compiled with (cb_match); when not, PCRE2's message, placed, in msg. */
+static bool pattern_ok(const char *pattern, char *msg, size_t len)
+{
+    diag_list d = {0};
+    bool ok = cb_pattern_check(pattern, (cb_pos){0, 0}, NULL, &d);
+    if (!ok && d.n)
+        snprintf(msg, len, "%s", d.items[0].msg);
+    diag_clear(&d);
+    return ok;
+}
+
 /* Applies the text of the text view to its field; false (with a message)
  * when the value is refused. */
 static bool apply_text(editor *e, const char *text)
@@ -1097,7 +1110,7 @@ static bool apply_text(editor *e, const char *text)
     cb_dimension *d = cur_dim(e);
     bool on_dim = e->form_dim || (e->goal == T_RENAME && e->pane == 0);
     cb_code *c = on_dim ? NULL : cur_code(e);
-    char msg[320];
+    char msg[600];
     switch (e->ta_field) {
     case F_LABEL:
         if (str_empty(text)) {
@@ -1122,8 +1135,8 @@ static bool apply_text(editor *e, const char *text)
         set_text(&d->description, text);
         return true;
     case F_VALIDATE:
-        if (!str_empty(text) && !cb_pattern_ok(text, msg, sizeof msg)) {
-            say(e, UI_WARN, _("Invalid pattern: %s"), msg);
+        if (!str_empty(text) && !pattern_ok(text, msg, sizeof msg)) {
+            say(e, UI_WARN, "%s", msg);
             return false;
         }
         set_text(c ? &c->validate : &d->validate, text);
@@ -1149,10 +1162,10 @@ static bool apply_text(editor *e, const char *text)
         while (*p) {
             const char *nl = strchr(p, '\n');
             char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-            bool ok = !*one || cb_pattern_ok(one, msg, sizeof msg);
+            bool ok = !*one || pattern_ok(one, msg, sizeof msg);
             free(one);
             if (!ok) {
-                say(e, UI_WARN, _("Invalid pattern on line %d: %s"), line, msg);
+                say(e, UI_WARN, _("line %d: %s"), line, msg);
                 return false;
             }
             p = nl ? nl + 1 : p + strlen(p);

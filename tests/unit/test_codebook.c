@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "codebook/cb_file.h"
+#include "core/cb_match.h"
 #include "core/codebook.h"
 #include "core/util.h"
 
@@ -413,10 +414,15 @@ static void test_invalid_guid_and_color_are_refused_at_their_place(void **state)
 static void test_pattern_check_gives_pcre2_message_with_accents(void **state)
 {
     (void)state;
-    char msg[320];
-    assert_true(cb_pattern_ok("d[ée]marche|\\bcaf\\b", msg, sizeof msg));
-    assert_false(cb_pattern_ok("prime d(activit", msg, sizeof msg));
-    assert_string_equal(msg, "missing closing parenthesis (at offset 15)");
+    diag_list d = {0};
+    assert_true(cb_pattern_check("d[ée]marche|\\bcaf\\b", (cb_pos){3, 7}, "t.yaml", &d));
+    assert_int_equal(d.n, 0);
+    assert_false(cb_pattern_check("prime d(activit[ée]", (cb_pos){3, 7}, "t.yaml", &d));
+    char *s = diag_format(&d.items[0]);
+    assert_string_equal(s, "t.yaml:3:7: invalid pattern 'prime d(activit[ée]': missing closing parenthesis "
+                           "(at offset 20)");
+    free(s);
+    diag_clear(&d);
     /* A validation pattern of an other-specify code is checked too, at its node. */
     char *t = variant("        other: true\n", "        other: true\n        validate: '^(\\d{5}$'\n");
     expect_error(t, strlen(t), 28, 19, "invalid pattern '^(\\d{5}$': missing closing parenthesis");
