@@ -955,6 +955,19 @@ static bool could_parent(const cb_dimension *d, const cb_code *c, const cb_code 
     return true;
 }
 
+/* The choices: index 0 is "no parent", then the codes that can be one. */
+static size_t pick_choices(editor *e, size_t *out, size_t cap)
+{
+    cb_dimension *d = cur_dim(e);
+    cb_code *c = cur_code(e);
+    size_t n = 0;
+    out[n++] = (size_t)-1;
+    for (size_t i = 0; i < d->ncodes && n < cap; i++)
+        if (&d->codes[i] != c && could_parent(d, c, &d->codes[i]))
+            out[n++] = i;
+    return n;
+}
+
 static void edit_field(editor *e)
 {
     size_t n;
@@ -998,12 +1011,20 @@ static void edit_field(editor *e)
         else if (d->ncodes && d->mode == CB_SINGLE)
             say(e, UI_NORMAL, "%s", _("A dimension with codes is single or multiple choice; free text takes no codes."));
         return;
-    case F_PARENT:
+    case F_PARENT: {
+        /* The picker opens on the current parent. */
+        size_t *ch = xcalloc(d->ncodes + 1, sizeof *ch);
+        size_t nch = pick_choices(e, ch, d->ncodes + 1);
         e->pick = 0;
+        for (size_t i = 1; i < nch; i++)
+            if (str_eq0(d->codes[ch[i]].id, c->parent))
+                e->pick = i;
+        free(ch);
         e->pick_top = 0;
         e->back = V_FORM;
         e->view = V_PICK;
         return;
+    }
     default:
         break;
     }
@@ -1306,19 +1327,6 @@ static void key_key(editor *e, int k, bool fn)
 }
 
 /* ---- the parent picker ------------------------------------------------ */
-
-/* The choices: index 0 is "no parent", then the codes that can be one. */
-static size_t pick_choices(editor *e, size_t *out, size_t cap)
-{
-    cb_dimension *d = cur_dim(e);
-    cb_code *c = cur_code(e);
-    size_t n = 0;
-    out[n++] = (size_t)-1;
-    for (size_t i = 0; i < d->ncodes && n < cap; i++)
-        if (&d->codes[i] != c && could_parent(d, c, &d->codes[i]))
-            out[n++] = i;
-    return n;
-}
 
 static void draw_pick(editor *e)
 {
