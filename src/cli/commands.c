@@ -14,8 +14,8 @@ int cmd_train(cli_ctx *ctx, int argc, char **argv);
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
-    {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
-     N_("check, import, export or show codebooks"), cmd_codebook},
+    {"codebook", "check|import|export|show|versions|diff|edit ...",
+     N_("check, import, export, show, compare or edit codebooks ('carnet codebook')"), cmd_codebook},
     {"merge", "FILE...", N_("merge other study files into this one (the files are not changed)"), cmd_merge},
     {"agreement", "[--sessions A,B | --observers X,Y] [--window S] [-o FILE.xlsx]",
      N_("agreement between observers who coded the same desk at the same time"), cmd_agreement},

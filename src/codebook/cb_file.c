@@ -65,11 +65,17 @@ static void read_code(yd_walker *w, yaml_node_t *n, cb_dimension *d)
             c->parent_pos = yd_pos(v);
         } else if (!strcmp(key, "retired"))
             yd_bool(w, v, key, &c->retired);
-        else if (!strcmp(key, "color"))
+        else if (!strcmp(key, "codable")) {
+            bool codable = true;
+            yd_bool(w, v, key, &codable);
+            c->uncodable = !codable;
+        } else if (!strcmp(key, "color")) {
             c->color = yd_text(w, v, key);
-        else if (!strcmp(key, "guid"))
+            c->color_pos = yd_pos(v);
+        } else if (!strcmp(key, "guid")) {
             c->guid = yd_text(w, v, key);
-        else if (!strcmp(key, "patterns")) {
+            c->guid_pos = yd_pos(v);
+        } else if (!strcmp(key, "patterns")) {
             if (!yd_expect(w, v, YAML_SEQUENCE_NODE, _("a list of patterns")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
@@ -81,8 +87,8 @@ static void read_code(yd_walker *w, yaml_node_t *n, cb_dimension *d)
             }
         } else
             yd_err(w, k, _("unknown key '%s' in code: expected one of id, key, label, definition, when_to_use, "
-                        "when_not_to_use, example, other, validate, validate_message, parent, retired, patterns, "
-                        "color, guid"),
+                        "when_not_to_use, example, other, validate, validate_message, parent, retired, codable, "
+                        "patterns, color, guid"),
                 key);
     }
     if (!c->id_pos.line)
@@ -122,14 +128,20 @@ static void read_dimension(yd_walker *w, yaml_node_t *n, cb_codebook *cb)
             d->validate_pos = yd_pos(v);
         } else if (!strcmp(key, "validate_message"))
             d->validate_message = yd_text(w, v, key);
-        else if (!strcmp(key, "codes")) {
+        else if (!strcmp(key, "color")) {
+            d->color = yd_text(w, v, key);
+            d->color_pos = yd_pos(v);
+        } else if (!strcmp(key, "guid")) {
+            d->guid = yd_text(w, v, key);
+            d->guid_pos = yd_pos(v);
+        } else if (!strcmp(key, "codes")) {
             if (!yd_expect(w, v, YAML_SEQUENCE_NODE, _("a list of codes")))
                 continue;
             for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++)
                 read_code(w, yd_node(w, *i), d);
         } else
             yd_err(w, k, _("unknown key '%s' in dimension: expected one of id, label, description, mode, required, "
-                        "retired, validate, validate_message, codes"),
+                        "retired, validate, validate_message, color, guid, codes"),
                 key);
     }
     if (!d->id_pos.line)
@@ -186,6 +198,12 @@ static void read_root(yd_walker *w, yaml_node_t *n, cb_codebook *cb)
 
 size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags)
 {
+    return cbf_parse_keys(name, text, len, out, diags, NULL);
+}
+
+size_t cbf_parse_keys(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags,
+                      diag_list *notices)
+{
     *out = NULL;
     yd_walker w = {.file = name, .diags = diags};
     yd_input in;
@@ -196,6 +214,8 @@ size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **o
     if (root)
         read_root(&w, root, cb);
     yd_close(&w, &in, _("a second YAML document: expected one codebook per file"));
+    if (!w.errors && notices)
+        cb_propose_hotkeys(cb, name, notices);
     if (!w.errors)
         w.errors = cb_validate(cb, name, diags);
     if (w.errors) {
@@ -206,17 +226,35 @@ size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **o
     return 0;
 }
 
-size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
+bool cbf_slurp(const char *path, char **text, size_t *len, diag_list *diags)
 {
-    *out = NULL;
+    *text = NULL;
+    *len = 0;
     char *too_big = xasprintf(_("file too large: a codebook is at most %u bytes"), CBF_MAX_BYTES);
     strbuf b;
     bool ok = yd_slurp(path, CBF_MAX_BYTES, too_big, &b, diags);
     free(too_big);
     if (!ok)
+        return false;
+    *len = b.len;
+    *text = sb_take(&b);
+    return true;
+}
+
+size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags)
+{
+    return cbf_read_file_keys(path, out, diags, NULL);
+}
+
+size_t cbf_read_file_keys(const char *path, cb_codebook **out, diag_list *diags, diag_list *notices)
+{
+    *out = NULL;
+    char *text;
+    size_t len;
+    if (!cbf_slurp(path, &text, &len, diags))
         return 1;
-    size_t r = cbf_parse(path, b.s, b.len, out, diags);
-    sb_free(&b);
+    size_t r = cbf_parse_keys(path, text, len, out, diags, notices);
+    free(text);
     return r;
 }
 
@@ -377,6 +415,8 @@ char *cbf_write(const cb_codebook *cb)
             put_bool(&b, 4, "retired", true);
         put_field(&b, 4, "validate", d->validate, false);
         put_field(&b, 4, "validate_message", d->validate_message, false);
+        put_field(&b, 4, "color", d->color, false);
+        put_field(&b, 4, "guid", d->guid, false);
         if (d->ncodes)
             sb_add(&b, "    codes:\n");
         for (size_t j = 0; j < d->ncodes; j++) {
@@ -398,6 +438,8 @@ char *cbf_write(const cb_codebook *cb)
             put_field(&b, 8, "parent", c->parent, false);
             if (c->retired)
                 put_bool(&b, 8, "retired", true);
+            if (c->uncodable)
+                put_bool(&b, 8, "codable", false);
             if (c->npatterns) {
                 sb_add(&b, "        patterns:\n");
                 for (size_t p = 0; p < c->npatterns; p++) {

@@ -10,6 +10,7 @@
 #ifndef CARNET_CODEBOOK_CB_FILE_H
 #define CARNET_CODEBOOK_CB_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/codebook.h"
@@ -26,8 +27,24 @@
  */
 size_t cbf_parse(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags);
 
-/* Reads path (at most CBF_MAX_BYTES), then as cbf_parse(). */
+/*
+ * As cbf_parse(), but a code that has no hotkey is given one first
+ * (cb_propose_hotkeys()), with a notice appended to notices, instead of
+ * being an error.  This is what importing does; checking stays strict.
+ */
+size_t cbf_parse_keys(const char *name, const char *text, size_t len, cb_codebook **out, diag_list *diags,
+                      diag_list *notices);
+
+/* Reads path (at most CBF_MAX_BYTES), then as cbf_parse() / cbf_parse_keys(). */
 size_t cbf_read_file(const char *path, cb_codebook **out, diag_list *diags);
+size_t cbf_read_file_keys(const char *path, cb_codebook **out, diag_list *diags, diag_list *notices);
+
+/*
+ * Reads a whole file of at most CBF_MAX_BYTES into *text, NUL-terminated
+ * (caller frees), its length in *len.  Returns false after appending the
+ * reason to diags.
+ */
+bool cbf_slurp(const char *path, char **text, size_t *len, diag_list *diags);
 
 /* The codebook in the canonical file layout.  Caller frees the string. */
 char *cbf_write(const cb_codebook *cb);

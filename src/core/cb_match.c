@@ -80,7 +80,8 @@ cb_matcher *cb_matcher_new(const cb_codebook *cb, const char *file, diag_list *d
                 cp->validate = compile(c->validate, c->validate_pos, file, diags);
                 cp->message = c->validate_message;
             }
-            if (c->retired || !c->npatterns)
+            /* Retired codes and headings cannot be chosen: never suggested. */
+            if (!cb_code_active(c) || !c->npatterns)
                 continue;
             cp->suggest = xcalloc(c->npatterns, sizeof *cp->suggest);
             cp->nsuggest = c->npatterns;

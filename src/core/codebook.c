@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 
 cb_codebook *cb_new(void)
@@ -51,6 +52,8 @@ static void dim_free(cb_dimension *d)
     free(d->description);
     free(d->validate);
     free(d->validate_message);
+    free(d->color);
+    free(d->guid);
     for (size_t i = 0; i < d->ncodes; i++)
         code_free(&d->codes[i]);
     free(d->codes);
@@ -86,6 +89,46 @@ cb_code *cb_add_code(cb_dimension *d)
     return c;
 }
 
+cb_dimension *cb_insert_dimension(cb_codebook *cb, size_t pos)
+{
+    cb_add_dimension(cb);
+    if (pos > cb->ndims - 1)
+        pos = cb->ndims - 1;
+    cb_dimension fresh = cb->dims[cb->ndims - 1];
+    memmove(&cb->dims[pos + 1], &cb->dims[pos], (cb->ndims - 1 - pos) * sizeof *cb->dims);
+    cb->dims[pos] = fresh;
+    return &cb->dims[pos];
+}
+
+cb_code *cb_insert_code(cb_dimension *d, size_t pos)
+{
+    cb_add_code(d);
+    if (pos > d->ncodes - 1)
+        pos = d->ncodes - 1;
+    cb_code fresh = d->codes[d->ncodes - 1];
+    memmove(&d->codes[pos + 1], &d->codes[pos], (d->ncodes - 1 - pos) * sizeof *d->codes);
+    d->codes[pos] = fresh;
+    return &d->codes[pos];
+}
+
+void cb_remove_dimension(cb_codebook *cb, size_t i)
+{
+    if (i >= cb->ndims)
+        return;
+    dim_free(&cb->dims[i]);
+    memmove(&cb->dims[i], &cb->dims[i + 1], (cb->ndims - i - 1) * sizeof *cb->dims);
+    cb->ndims--;
+}
+
+void cb_remove_code(cb_dimension *d, size_t i)
+{
+    if (i >= d->ncodes)
+        return;
+    code_free(&d->codes[i]);
+    memmove(&d->codes[i], &d->codes[i + 1], (d->ncodes - i - 1) * sizeof *d->codes);
+    d->ncodes--;
+}
+
 void cb_code_add_pattern(cb_code *c, const char *pattern, cb_pos pos)
 {
     c->patterns = xrealloc(c->patterns, (c->npatterns + 1) * sizeof *c->patterns);
@@ -93,6 +136,19 @@ void cb_code_add_pattern(cb_code *c, const char *pattern, cb_pos pos)
     c->patterns[c->npatterns] = xstrdup(pattern);
     c->pattern_pos[c->npatterns] = pos;
     c->npatterns++;
+}
+
+char *cb_join_patterns(const cb_code *c, char sep)
+{
+    if (!c->npatterns)
+        return NULL;
+    strbuf b = {0};
+    for (size_t i = 0; i < c->npatterns; i++) {
+        if (i)
+            sb_addc(&b, sep);
+        sb_add(&b, c->patterns[i]);
+    }
+    return sb_take(&b);
 }
 
 static void code_copy(cb_code *dst, const cb_code *src)
@@ -135,6 +191,8 @@ cb_codebook *cb_clone(const cb_codebook *src)
         d->description = xstrdup(sd->description);
         d->validate = xstrdup(sd->validate);
         d->validate_message = xstrdup(sd->validate_message);
+        d->color = xstrdup(sd->color);
+        d->guid = xstrdup(sd->guid);
         d->codes = NULL;
         d->ncodes = 0;
         for (size_t j = 0; j < sd->ncodes; j++)
@@ -197,14 +255,162 @@ const cb_code *cb_find_code(const cb_dimension *d, const char *id)
     return NULL;
 }
 
+bool cb_code_active(const cb_code *c)
+{
+    return !c->retired && !c->uncodable;
+}
+
 const cb_code *cb_code_by_key(const cb_dimension *d, int key)
 {
     if (key <= 0 || key > 127)
         return NULL;
     for (size_t i = 0; i < d->ncodes; i++)
-        if (!d->codes[i].retired && d->codes[i].key && tolower(d->codes[i].key) == tolower(key))
+        if (cb_code_active(&d->codes[i]) && d->codes[i].key && tolower(d->codes[i].key) == tolower(key))
             return &d->codes[i];
     return NULL;
+}
+
+/* Whether key is free for self among the active codes of d. */
+static bool key_free(const cb_dimension *d, const cb_code *self, int key)
+{
+    for (size_t i = 0; i < d->ncodes; i++) {
+        const cb_code *o = &d->codes[i];
+        if (o != self && cb_code_active(o) && o->key && tolower(o->key) == tolower(key))
+            return false;
+    }
+    return true;
+}
+
+/* The ASCII letter or digit a code point is written with, accents removed
+ * (Latin-1 and the French letters of Latin Extended-A), or 0. */
+static int fold_ascii(uint32_t cp)
+{
+    if (cp < 128)
+        return isalnum((int)cp) ? tolower((int)cp) : 0;
+    /* U+00C0..U+00FF, in order; '.' for the signs that are not letters. */
+    static const char latin1[] = "aaaaaaaceeeeiiiidnooooo.ouuuuyts"
+                                 "aaaaaaaceeeeiiiidnooooo.ouuuuyty";
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return latin1[cp - 0xC0] == '.' ? 0 : latin1[cp - 0xC0];
+    if (cp == 0x152 || cp == 0x153) /* Œ œ */
+        return 'o';
+    if (cp == 0x178) /* Ÿ */
+        return 'y';
+    return 0;
+}
+
+char *cb_slug(const char *label)
+{
+    strbuf b = {0};
+    const char *p = label ? label : "";
+    size_t n = strlen(p);
+    bool dash = false;
+    while (*p && b.len < 48) {
+        uint32_t cp;
+        size_t len = u8_decode(p, n, &cp);
+        int k = fold_ascii(cp);
+        if (cp == 0xC6 || cp == 0xE6 || cp == 0x152 || cp == 0x153) { /* Æ æ Œ œ: two letters */
+            if (dash && b.len)
+                sb_addc(&b, '-');
+            sb_add(&b, cp == 0xC6 || cp == 0xE6 ? "ae" : "oe");
+            dash = false;
+        } else if (k) {
+            if (dash && b.len)
+                sb_addc(&b, '-');
+            sb_addc(&b, (char)k);
+            dash = false;
+        } else {
+            dash = true;
+        }
+        p += len;
+        n -= len;
+    }
+    if (!b.len)
+        sb_add(&b, "code");
+    return sb_take(&b);
+}
+
+char cb_propose_key(const cb_dimension *d, const cb_code *self, const char *label)
+{
+    const char *p = label ? label : "";
+    size_t n = strlen(p);
+    while (*p) {
+        uint32_t cp;
+        size_t len = u8_decode(p, n, &cp);
+        int k = fold_ascii(cp);
+        if (k && key_free(d, self, k))
+            return (char)k;
+        p += len;
+        n -= len;
+    }
+    for (const char *k = "1234567890abcdefghijklmnopqrstuvwxyz"; *k; k++)
+        if (key_free(d, self, *k))
+            return *k;
+    return 0;
+}
+
+size_t cb_propose_hotkeys(cb_codebook *cb, const char *file, diag_list *notices)
+{
+    size_t given = 0;
+    for (size_t i = 0; i < cb->ndims; i++) {
+        cb_dimension *d = &cb->dims[i];
+        for (size_t j = 0; j < d->ncodes; j++) {
+            cb_code *c = &d->codes[j];
+            if (c->key || !cb_code_active(c))
+                continue;
+            c->key = cb_propose_key(d, c, c->label);
+            if (!c->key)
+                continue;
+            given++;
+            if (notices)
+                diag_add(notices, file, c->pos.line, c->pos.col, _("hotkey '%c' proposed for code '%s' (%s) in dimension '%s'"),
+                     c->key, c->id ? c->id : "?", c->label ? c->label : "", d->id ? d->id : "?");
+        }
+    }
+    return given;
+}
+
+bool cb_valid_guid(const char *s)
+{
+    if (!s)
+        return false;
+    size_t n = strlen(s);
+    bool braces = n == 38 && s[0] == '{' && s[37] == '}';
+    if (braces)
+        s++;
+    else if (n != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Reports a color that is not #rrggbb. */
+static void check_color(const char *color, cb_pos pos, const char *what, const char *id, const char *file,
+                        diag_list *out)
+{
+    bool ok = strlen(color) == 7 && color[0] == '#';
+    for (int i = 1; ok && i < 7; i++)
+        ok = isxdigit((unsigned char)color[i]);
+    if (!ok)
+        diag_add(out, file, pos.line, pos.col, _("invalid color '%s' for %s '%s': expected #rrggbb"), color, what,
+                 id ? id : "?");
+}
+
+/* Reports a guid that is not a REFI-QDA GUID. */
+static void check_guid(const char *guid, cb_pos pos, const char *what, const char *id, const char *file,
+                       diag_list *out)
+{
+    if (!cb_valid_guid(guid))
+        diag_add(out, file, pos.line, pos.col,
+                 _("invalid guid '%s' for %s '%s': expected 8-4-4-4-12 hexadecimal digits"), guid, what,
+                 id ? id : "?");
 }
 
 /* Reports an empty required text field of code c. */
@@ -236,14 +442,14 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
         if (!isalnum((unsigned char)c->key))
             diag_add(out, file, c->key_pos.line, c->key_pos.col,
                      _("invalid hotkey '%c' for code '%s': expected one letter or digit"), c->key, cid);
-    } else if (!c->retired) {
+    } else if (cb_code_active(c)) {
         diag_add(out, file, c->pos.line, c->pos.col,
                  _("missing field 'key' in code '%s': expected one letter or digit"), cid);
     }
     /* Duplicates are reported on the later node, naming the earlier one. */
     for (size_t j = 0; j < ci; j++) {
         const cb_code *o = &d->codes[j];
-        if (c->key && o->key && !c->retired && !o->retired && tolower(c->key) == tolower(o->key))
+        if (c->key && o->key && cb_code_active(c) && cb_code_active(o) && tolower(c->key) == tolower(o->key))
             diag_add(out, file, c->key_pos.line, c->key_pos.col,
                      _("duplicate hotkey '%c' in dimension '%s': already used by code '%s' at line %d"), c->key,
                      d->id ? d->id : "?", o->id ? o->id : "?", o->key_pos.line);
@@ -295,14 +501,14 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
         cb_pattern_check(c->validate, c->validate_pos, file, out);
     for (size_t i = 0; i < c->npatterns; i++)
         cb_pattern_check(c->patterns[i], c->pattern_pos ? c->pattern_pos[i] : c->pos, file, out);
-    if (c->color) {
-        bool ok = strlen(c->color) == 7 && c->color[0] == '#';
-        for (int i = 1; ok && i < 7; i++)
-            ok = isxdigit((unsigned char)c->color[i]);
-        if (!ok)
-            diag_add(out, file, c->pos.line, c->pos.col, _("invalid color '%s' for code '%s': expected #rrggbb"),
-                     c->color, cid);
-    }
+    if (c->color)
+        check_color(c->color, c->color_pos.line ? c->color_pos : c->pos, _("code"), cid, file, out);
+    if (c->guid)
+        check_guid(c->guid, c->guid_pos.line ? c->guid_pos : c->pos, _("code"), cid, file, out);
+    if (c->other && c->uncodable)
+        diag_add(out, file, c->pos.line, c->pos.col,
+                 _("code '%s' is 'other: true' and 'codable: false': a code that cannot be chosen asks for no text"),
+                 cid);
 }
 
 size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
@@ -354,6 +560,10 @@ size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
                 diag_add(out, file, d->validate_pos.line, d->validate_pos.col,
                          _("'validate' on dimension '%s' needs 'mode: text'"), d->id ? d->id : "?");
         }
+        if (d->color)
+            check_color(d->color, d->color_pos.line ? d->color_pos : d->pos, _("dimension"), d->id, file, out);
+        if (d->guid)
+            check_guid(d->guid, d->guid_pos.line ? d->guid_pos : d->pos, _("dimension"), d->id, file, out);
         for (size_t j = 0; j < d->ncodes; j++)
             validate_code(cb, d, j, file, out);
     }
@@ -367,7 +577,8 @@ static bool code_equal(const cb_code *a, const cb_code *b)
         !str_eq0(a->when_not_to_use, b->when_not_to_use) || !str_eq0(a->example, b->example) ||
         a->other != b->other || !str_eq0(a->validate, b->validate) ||
         !str_eq0(a->validate_message, b->validate_message) || !str_eq0(a->parent, b->parent) ||
-        a->retired != b->retired || !str_eq0(a->color, b->color) || !str_eq0(a->guid, b->guid) ||
+        a->retired != b->retired || a->uncodable != b->uncodable || !str_eq0(a->color, b->color) ||
+        !str_eq0(a->guid, b->guid) ||
         a->npatterns != b->npatterns)
         return false;
     for (size_t i = 0; i < a->npatterns; i++)
@@ -387,7 +598,7 @@ bool cb_equal(const cb_codebook *a, const cb_codebook *b)
         if (!str_eq0(x->id, y->id) || !str_eq0(x->label, y->label) || !str_eq0(x->description, y->description) ||
             x->mode != y->mode || x->required != y->required || x->retired != y->retired ||
             !str_eq0(x->validate, y->validate) || !str_eq0(x->validate_message, y->validate_message) ||
-            x->ncodes != y->ncodes)
+            !str_eq0(x->color, y->color) || !str_eq0(x->guid, y->guid) || x->ncodes != y->ncodes)
             return false;
         for (size_t j = 0; j < x->ncodes; j++)
             if (!code_equal(&x->codes[j], &y->codes[j]))

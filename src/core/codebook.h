@@ -40,13 +40,16 @@ typedef struct cb_code {
     char *validate_message;
     char *parent;     /* id of a code of the same dimension, or NULL */
     bool retired;
+    /* codable: false in the file, isCodable="false" in REFI-QDA: a heading
+     * that groups sub-codes and cannot be chosen itself (no hotkey needed). */
+    bool uncodable;
     char **patterns;  /* PCRE2 suggestion patterns */
     size_t npatterns;
     char *color;      /* "#rrggbb" or NULL */
     char *guid;       /* REFI-QDA guid or NULL */
     cb_pos pos, id_pos, key_pos, parent_pos;
     cb_pos *pattern_pos; /* one per pattern */
-    cb_pos validate_pos;
+    cb_pos validate_pos, color_pos, guid_pos;
 } cb_code;
 
 typedef struct cb_dimension {
@@ -58,9 +61,11 @@ typedef struct cb_dimension {
     bool retired;
     char *validate; /* CB_TEXT only */
     char *validate_message;
+    char *color;    /* "#rrggbb" or NULL */
+    char *guid;     /* REFI-QDA guid of the top-level code it travels as, or NULL */
     cb_code *codes;
     size_t ncodes;
-    cb_pos pos, id_pos, validate_pos;
+    cb_pos pos, id_pos, validate_pos, color_pos, guid_pos;
 } cb_dimension;
 
 typedef struct cb_codebook {
@@ -84,8 +89,20 @@ void cb_free(cb_codebook *cb);
 /* Appends an empty dimension / code and returns it (owned by the parent). */
 cb_dimension *cb_add_dimension(cb_codebook *cb);
 cb_code *cb_add_code(cb_dimension *d);
+/* Inserts an empty dimension / code at index pos (0..n; the ones from pos
+ * on move down) and returns it.  Pointers into the list are invalidated. */
+cb_dimension *cb_insert_dimension(cb_codebook *cb, size_t pos);
+cb_code *cb_insert_code(cb_dimension *d, size_t pos);
+/* Removes and frees dimension / code i.  Pointers into the list are
+ * invalidated. */
+void cb_remove_dimension(cb_codebook *cb, size_t i);
+void cb_remove_code(cb_dimension *d, size_t i);
 /* Appends a copy of pattern to the code. */
 void cb_code_add_pattern(cb_code *c, const char *pattern, cb_pos pos);
+
+/* The code's patterns joined by sep, or NULL when it has none.  Caller
+ * frees. */
+char *cb_join_patterns(const cb_code *c, char sep);
 
 /* Deep copy.  Caller frees with cb_free(). */
 cb_codebook *cb_clone(const cb_codebook *cb);
@@ -101,8 +118,40 @@ size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out);
 /* Lookups; NULL when absent. */
 const cb_dimension *cb_find_dimension(const cb_codebook *cb, const char *id);
 const cb_code *cb_find_code(const cb_dimension *d, const char *id);
-/* The active (non-retired) code of d whose hotkey is key (case-insensitive). */
+/* The active (non-retired, codable) code of d whose hotkey is key
+ * (case-insensitive). */
 const cb_code *cb_code_by_key(const cb_dimension *d, int key);
+
+/* Whether c can be chosen while coding: not retired and codable. */
+bool cb_code_active(const cb_code *c);
+
+/*
+ * A free hotkey for a code of d labelled label: the first letter or digit of
+ * the label (accents folded: "É" gives 'e') that no other active code of d
+ * uses, then the digits 1-9 and 0, then the other letters.  self is the code
+ * the key is for (ignored in the search; may be NULL).  Returns 0 when all
+ * 36 keys are taken.
+ */
+char cb_propose_key(const cb_dimension *d, const cb_code *self, const char *label);
+
+/*
+ * Gives a hotkey (cb_propose_key) to every active code of cb that has none,
+ * and appends one notice per key given to notices ("FILE: hotkey 'c'
+ * proposed for ..."; notices may be NULL).  Returns the number of keys
+ * given.
+ */
+size_t cb_propose_hotkeys(cb_codebook *cb, const char *file, diag_list *notices);
+
+/*
+ * An identifier made from a label: letters folded to lowercase ASCII
+ * ("Énergie" gives "energie"), every other run of characters a '-', at most
+ * 48 characters; "code" when nothing is left.  Caller frees.
+ */
+char *cb_slug(const char *label);
+
+/* true when s is a REFI-QDA GUID: 8-4-4-4-12 hexadecimal digits, either
+ * case, optionally in braces. */
+bool cb_valid_guid(const char *s);
 
 /* "single", "multiple", "text"; and back (returns false on an unknown word). */
 const char *cb_mode_name(cb_mode m);

@@ -107,6 +107,11 @@ static const char *const migrations[] = {
     "  vignette_id TEXT NOT NULL, position INTEGER NOT NULL, answered_at TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, vignette_id)) WITHOUT ROWID;"
     "CREATE INDEX training_run_by_trainee ON training_run(trainee, started_at);",
+
+    /* 5: codes that cannot be chosen (headings, REFI-QDA isCodable="false"),
+     * and who saved each codebook version from the editor. */
+    "ALTER TABLE code ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE codebook_version ADD COLUMN saved_by TEXT;",
 };
 
 const char *st_migration_sql(int n)

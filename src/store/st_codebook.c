@@ -13,24 +13,12 @@
 #include "core/i18n.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "store/st_codebook.h"
 #include "store/store_internal.h"
 
 /* Patterns are kept in one column, separated by the ASCII unit separator,
  * a byte no pattern typed by a person contains. */
 #define PATTERN_SEP '\x1f'
-
-static char *join_patterns(const cb_code *c)
-{
-    if (!c->npatterns)
-        return NULL;
-    strbuf b = {0};
-    for (size_t i = 0; i < c->npatterns; i++) {
-        if (i)
-            sb_addc(&b, PATTERN_SEP);
-        sb_add(&b, c->patterns[i]);
-    }
-    return sb_take(&b);
-}
 
 static void split_patterns(cb_code *c, const char *s)
 {
@@ -54,8 +42,60 @@ static st_code step_done(st_db *db, sqlite3_stmt *st, st_error *e, const char *c
     return ST_OK;
 }
 
+/*
+ * Refuses a new version that leaves out a dimension or a code that recorded
+ * answers use: those answers would lose their meaning.  Retiring keeps them.
+ * Deleted interactions count too, since they are kept for history.
+ */
+static st_code check_used_kept(st_db *db, const cb_codebook *cb, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st,
+                   "SELECT dimension_id, code_id, count(*) FROM interaction_code GROUP BY dimension_id, code_id "
+                   "UNION ALL SELECT dimension_id, NULL, count(*) FROM interaction_text GROUP BY dimension_id "
+                   "UNION ALL SELECT dimension_id, code_id, 0 FROM training_answer GROUP BY dimension_id, code_id",
+                   e))
+        return e->code;
+    int rc;
+    st_code r = ST_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *dim = (const char *)sqlite3_column_text(st, 0);
+        const char *code = (const char *)sqlite3_column_text(st, 1);
+        long long n = sqlite3_column_int64(st, 2);
+        const cb_dimension *d = cb_find_dimension(cb, dim);
+        if (!d) {
+            r = st_set(e, ST_ERR_INVALID,
+                       _("dimension '%s' is used by recorded answers and cannot be removed; retire it instead "
+                         "(retired: true)"),
+                       dim);
+            break;
+        }
+        if (code && !cb_find_code(d, code)) {
+            r = n ? st_set(e, ST_ERR_INVALID,
+                           _("code '%s' of dimension '%s' is used by %lld interactions and cannot be removed; "
+                             "retire it instead (retired: true)"),
+                           code, dim, n)
+                  : st_set(e, ST_ERR_INVALID,
+                           _("code '%s' of dimension '%s' is used by training answers and cannot be removed; "
+                             "retire it instead (retired: true)"),
+                           code, dim);
+            break;
+        }
+    }
+    if (!r && rc != SQLITE_DONE)
+        r = st_fail(db, e, _("checking the codes in use"));
+    sqlite3_finalize(st);
+    return r;
+}
+
 st_code st_codebook_add(st_db *db, const cb_codebook *cb, const char *source, char version_id[UUID_STRLEN],
                         st_error *e)
+{
+    return st_codebook_add_by(db, cb, source, NULL, version_id, e);
+}
+
+st_code st_codebook_add_by(st_db *db, const cb_codebook *cb, const char *source, const char *who,
+                           char version_id[UUID_STRLEN], st_error *e)
 {
     char ts[TS_LEN];
     ts_now(ts);
@@ -65,19 +105,22 @@ st_code st_codebook_add(st_db *db, const cb_codebook *cb, const char *source, ch
     if (own_tx && st_begin(db, e))
         return e->code;
     const char *ctx = _("saving the codebook");
+    if (check_used_kept(db, cb, e))
+        goto fail;
     if (st_prepare(db, &v,
                    "INSERT INTO codebook_version (id, codebook_id, version, title, language, description, source, "
-                   "imported_at, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                   "(SELECT coalesce(max(seq), 0) + 1 FROM codebook_version))",
+                   "imported_at, seq, saved_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                   "(SELECT coalesce(max(seq), 0) + 1 FROM codebook_version), ?9)",
                    e) ||
         st_prepare(db, &d,
                    "INSERT INTO dimension (version_id, id, position, label, description, mode, required, retired, "
-                   "validate, validate_message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   "validate, validate_message, color, guid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                    e) ||
         st_prepare(db, &c,
                    "INSERT INTO code (version_id, dimension_id, id, position, hotkey, label, definition, when_to_use, "
                    "when_not_to_use, example, other, validate, validate_message, parent, retired, patterns, color, "
-                   "guid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                   "guid, codable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                   "?18, ?19)",
                    e))
         goto fail;
     st_bind_text(v, 1, version_id);
@@ -88,6 +131,7 @@ st_code st_codebook_add(st_db *db, const cb_codebook *cb, const char *source, ch
     st_bind_text(v, 6, cb->description);
     st_bind_text(v, 7, source ? source : "");
     st_bind_text(v, 8, ts);
+    st_bind_text(v, 9, str_empty(who) ? NULL : who);
     if (step_done(db, v, e, ctx))
         goto fail;
     for (size_t i = 0; i < cb->ndims; i++) {
@@ -102,12 +146,14 @@ st_code st_codebook_add(st_db *db, const cb_codebook *cb, const char *source, ch
         sqlite3_bind_int(d, 8, dim->retired);
         st_bind_text(d, 9, dim->validate);
         st_bind_text(d, 10, dim->validate_message);
+        st_bind_text(d, 11, dim->color);
+        st_bind_text(d, 12, dim->guid);
         if (step_done(db, d, e, ctx))
             goto fail;
         for (size_t j = 0; j < dim->ncodes; j++) {
             const cb_code *code = &dim->codes[j];
             char key[2] = {code->key, 0};
-            char *pats = join_patterns(code);
+            char *pats = cb_join_patterns(code, PATTERN_SEP);
             st_bind_text(c, 1, version_id);
             st_bind_text(c, 2, dim->id);
             st_bind_text(c, 3, code->id);
@@ -126,6 +172,7 @@ st_code st_codebook_add(st_db *db, const cb_codebook *cb, const char *source, ch
             st_bind_text(c, 16, pats);
             st_bind_text(c, 17, code->color);
             st_bind_text(c, 18, code->guid);
+            sqlite3_bind_int(c, 19, !code->uncodable);
             free(pats);
             if (step_done(db, c, e, ctx))
                 goto fail;
@@ -182,12 +229,12 @@ st_code st_codebook_load(st_db *db, const char *version_id, cb_codebook **out, c
     sqlite3_finalize(v);
 
     if (st_prepare(db, &d,
-                   "SELECT id, label, description, mode, required, retired, validate, validate_message "
-                   "FROM dimension WHERE version_id = ?1 ORDER BY position",
+                   "SELECT id, label, description, mode, required, retired, validate, validate_message, color, "
+                   "guid FROM dimension WHERE version_id = ?1 ORDER BY position",
                    e) ||
         st_prepare(db, &c,
                    "SELECT id, hotkey, label, definition, when_to_use, when_not_to_use, example, other, validate, "
-                   "validate_message, parent, retired, patterns, color, guid "
+                   "validate_message, parent, retired, patterns, color, guid, codable "
                    "FROM code WHERE version_id = ?1 AND dimension_id = ?2 ORDER BY position",
                    e))
         goto fail;
@@ -202,6 +249,8 @@ st_code st_codebook_load(st_db *db, const char *version_id, cb_codebook **out, c
         dim->retired = sqlite3_column_int(d, 5);
         dim->validate = st_col_dup(d, 6);
         dim->validate_message = st_col_dup(d, 7);
+        dim->color = st_col_dup(d, 8);
+        dim->guid = st_col_dup(d, 9);
         st_bind_text(c, 1, vid);
         st_bind_text(c, 2, dim->id);
         int rc2;
@@ -223,6 +272,7 @@ st_code st_codebook_load(st_db *db, const char *version_id, cb_codebook **out, c
             split_patterns(code, (const char *)sqlite3_column_text(c, 12));
             code->color = st_col_dup(c, 13);
             code->guid = st_col_dup(c, 14);
+            code->uncodable = !sqlite3_column_int(c, 15);
         }
         sqlite3_reset(c);
         if (rc2 != SQLITE_DONE) {
@@ -253,7 +303,9 @@ st_code st_codebook_versions(st_db *db, st_cb_version **out, size_t *n, st_error
     *n = 0;
     sqlite3_stmt *st;
     if (st_prepare(db, &st,
-                   "SELECT id, codebook_id, version, title, imported_at, seq FROM codebook_version ORDER BY seq", e))
+                   "SELECT id, codebook_id, version, title, imported_at, seq, saved_by FROM codebook_version "
+                   "ORDER BY seq",
+                   e))
         return e->code;
     size_t cap = 0;
     int rc;
@@ -266,6 +318,7 @@ st_code st_codebook_versions(st_db *db, st_cb_version **out, size_t *n, st_error
         v->title = st_col_dup(st, 3);
         v->imported_at = st_col_dup(st, 4);
         v->seq = sqlite3_column_int(st, 5);
+        v->saved_by = st_col_dup(st, 6);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -283,6 +336,74 @@ void st_cb_versions_free(st_cb_version *v, size_t n)
         free(v[i].codebook_id);
         free(v[i].title);
         free(v[i].imported_at);
+        free(v[i].saved_by);
     }
     free(v);
+}
+
+st_code st_code_usage(st_db *db, const char *dim_id, const char *code_id, long long *n, st_error *e)
+{
+    *n = 0;
+    sqlite3_stmt *st;
+    const char *sql =
+        code_id ? "SELECT (SELECT count(*) FROM interaction_code WHERE dimension_id = ?1 AND code_id = ?2) + "
+                  "(SELECT count(*) FROM training_answer WHERE dimension_id = ?1 AND code_id = ?2)"
+                : "SELECT (SELECT count(*) FROM interaction_code WHERE dimension_id = ?1) + "
+                  "(SELECT count(*) FROM interaction_text WHERE dimension_id = ?1) + "
+                  "(SELECT count(*) FROM training_answer WHERE dimension_id = ?1)";
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    st_bind_text(st, 1, dim_id);
+    if (code_id)
+        st_bind_text(st, 2, code_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return st_fail(db, e, _("counting the uses of a code"));
+    return ST_OK;
+}
+
+st_code st_id_history(st_db *db, const char *id, bool dimension, char **dim_id, char **label, st_error *e)
+{
+    *label = NULL;
+    if (dim_id)
+        *dim_id = NULL;
+    sqlite3_stmt *st;
+    const char *sql = dimension ? "SELECT d.id, d.label FROM dimension d JOIN codebook_version v ON v.id = d.version_id "
+                                  "WHERE d.id = ?1 ORDER BY v.seq DESC LIMIT 1"
+                                : "SELECT c.dimension_id, c.label FROM code c JOIN codebook_version v ON "
+                                  "v.id = c.version_id WHERE c.id = ?1 ORDER BY v.seq DESC LIMIT 1";
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    st_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (dim_id)
+            *dim_id = st_col_dup(st, 0);
+        *label = st_col_dup(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return st_fail(db, e, _("reading the codebook's history"));
+    return ST_OK;
+}
+
+st_code st_codebook_version_by_seq(st_db *db, int seq, char version_id[UUID_STRLEN], st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, "SELECT id FROM codebook_version WHERE seq = ?1", e))
+        return e->code;
+    sqlite3_bind_int(st, 1, seq);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(version_id, UUID_STRLEN, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return st_set(e, ST_ERR_NOTFOUND, _("%s: no codebook version %d; 'carnet codebook versions' lists them"),
+                      db->path, seq);
+    if (rc != SQLITE_ROW)
+        return st_fail(db, e, _("reading the codebook versions"));
+    return ST_OK;
 }

@@ -18,7 +18,7 @@
 #include "core/uuid.h"
 
 /* The schema version this carnet writes (PRAGMA user_version). */
-#define ST_SCHEMA_VERSION 4
+#define ST_SCHEMA_VERSION 5
 /* PRAGMA application_id of a carnet study: "CRNT". */
 #define ST_APPLICATION_ID 0x43524E54
 
@@ -110,6 +110,7 @@ typedef struct st_cb_version {
     char *title;
     char *imported_at;
     int seq;
+    char *saved_by; /* who saved it from the editor, or NULL */
 } st_cb_version;
 
 /* Every codebook version, oldest first.  Free with st_cb_versions_free(). */

@@ -171,9 +171,16 @@ void ui_fill_row(int y, ui_style st)
 
 int ui_getkey(int timeout_ms)
 {
+    bool fn;
+    return ui_getkey_fn(timeout_ms, &fn);
+}
+
+int ui_getkey_fn(int timeout_ms, bool *fn)
+{
     timeout(timeout_ms);
     wint_t wc;
     int r = get_wch(&wc);
+    *fn = r == KEY_CODE_YES;
     if (r == ERR)
         return ERR;
     return (int)wc;

@@ -5,6 +5,7 @@ on the command line, or in a real terminal through tmux (send-keys to type,
 capture-pane to read the screen), and check the study with SQLite directly.
 """
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -88,18 +89,24 @@ class Tmux:
     """One program in a detached tmux session of a given size.
 
     Each instance has its own tmux server (-L), so tests can run in
-    parallel.  The pane stays after the program exits (remain-on-exit) so
-    its last screen and exit status can be read.
+    parallel.  The program runs under a small shell that, when it ends,
+    prints "[exit N]" and stays: tmux 3.3a may drop the last output of a
+    pane whose process exits (what a curses program prints after leaving
+    the alternate screen) and may not report the exit status of a pane
+    reaped in a worker process, so the shell keeps the pane alive and says
+    the status itself.
     """
+
+    EXIT_RE = re.compile(r"\[exit (\d+)\]")
 
     def __init__(self, argv, width=80, height=24, env=None, cwd=None):
         self.sock = "carnet-%d-%d" % (os.getpid(), int(time.monotonic() * 1e6))
         e = base_env(env)
-        cmd = " ".join(_shq(a) for a in argv)
-        envs = " ".join("%s=%s" % (k, _shq(v)) for k, v in (env or {}).items())
+        envs = ["%s=%s" % (k, v) for k, v in (env or {}).items()]
+        wrapped = ["env"] + envs + ["sh", "-c", '"$@"; echo "[exit $?]"; exec sleep 86400', "sh"] + list(argv)
+        cmd = " ".join(_shq(a) for a in wrapped)
         self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t",
-                   "env %s %s" % (envs, cmd), env=e, cwd=cwd)
-        self._tmux("set-option", "-g", "remain-on-exit", "on")
+                   cmd, env=e, cwd=cwd)
 
     def _tmux(self, *args, env=None, cwd=None, check=True):
         return subprocess.run(["tmux", "-u", "-L", self.sock] + list(args), capture_output=True, text=True,
@@ -141,21 +148,42 @@ class Tmux:
         self._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
 
     def pid(self):
-        return int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").stdout.strip())
+        """The pid of the program (the child of the pane's shell)."""
+        shell = int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").stdout.strip())
+        end = time.time() + 5
+        while time.time() < end:
+            kids = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
+            kids = [int(k) for k in kids]
+            # the program, not the shell's closing sleep
+            kids = [k for k in kids if _comm(k) != "sleep"]
+            if kids:
+                return kids[0]
+            time.sleep(0.02)
+        raise AssertionError("no program running in the pane; screen:\n" + self.screen())
 
     def dead(self):
-        return self._tmux("display-message", "-p", "-t", "t", "#{pane_dead}").stdout.strip() == "1"
+        """Whether the program has ended."""
+        return self.EXIT_RE.search(self.screen()) is not None
 
     def exit_status(self, timeout=10.0):
         end = time.time() + timeout
         while time.time() < end:
-            if self.dead():
-                return int(self._tmux("display-message", "-p", "-t", "t", "#{pane_dead_status}").stdout.strip())
+            m = self.EXIT_RE.search(self.screen())
+            if m:
+                return int(m.group(1))
             time.sleep(0.05)
         raise AssertionError("program still running after %.0fs; screen:\n%s" % (timeout, self.screen()))
 
     def close(self):
         self._tmux("kill-server", check=False)
+
+
+def _comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
 
 
 def _shq(s):

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "codebook/cb_file.h"
+#include "core/cb_match.h"
 #include "core/codebook.h"
 #include "core/util.h"
 
@@ -315,6 +316,145 @@ static void test_clone_is_deep_and_equal(void **state)
     cb_free(b);
 }
 
+
+static void test_proposed_hotkey_is_first_free_letter_of_the_label_then_a_digit(void **state)
+{
+    (void)state;
+    diag_list d = {0};
+    cb_codebook *cb;
+    assert_int_equal(cbf_parse("t.yaml", VALID, strlen(VALID), &cb, &d), 0);
+    cb_dimension *dim = &cb->dims[0]; /* keys c (caf) and x (autre) */
+    assert_int_equal(cb_propose_key(dim, NULL, "Énergie"), 'e');
+    /* c is taken, a is free: "Caisse" gives 'a'. */
+    assert_int_equal(cb_propose_key(dim, NULL, "Caisse"), 'a');
+    assert_int_equal(cb_propose_key(dim, NULL, "CX"), '1');
+    /* The code's own key does not count against it. */
+    assert_int_equal(cb_propose_key(dim, &dim->codes[0], "CAF"), 'c');
+    assert_int_equal(cb_propose_key(dim, NULL, "Œuvre"), 'o');
+    cb_free(cb);
+}
+
+static void test_missing_hotkeys_are_proposed_with_a_notice(void **state)
+{
+    (void)state;
+    char *t = variant("        key: x\n", "");
+    diag_list d = {0}, notes = {0};
+    cb_codebook *cb;
+    /* Checking is strict... */
+    assert_int_not_equal(cbf_parse("t.yaml", t, strlen(t), &cb, &d), 0);
+    assert_non_null(strstr(d.items[0].msg, "missing field 'key' in code 'autre'"));
+    diag_clear(&d);
+    /* ...importing proposes one. */
+    assert_int_equal(cbf_parse_keys("t.yaml", t, strlen(t), &cb, &d, &notes), 0);
+    assert_int_equal(cb->dims[0].codes[1].key, 'a');
+    assert_int_equal(notes.n, 1);
+    char *s = diag_format(&notes.items[0]);
+    assert_string_equal(s, "t.yaml:20:9: hotkey 'a' proposed for code 'autre' (Autre) in dimension 'demande'");
+    free(s);
+    diag_clear(&notes);
+    cb_free(cb);
+    free(t);
+}
+
+static void test_slug_folds_accents_and_joins_words(void **state)
+{
+    (void)state;
+    char *s = cb_slug("Énergie (chèque énergie, fournisseur)");
+    assert_string_equal(s, "energie-cheque-energie-fournisseur");
+    free(s);
+    s = cb_slug("Cœur d'œuvre");
+    assert_string_equal(s, "coeur-d-oeuvre");
+    free(s);
+    s = cb_slug("« — »");
+    assert_string_equal(s, "code");
+    free(s);
+}
+
+static void test_codable_color_and_guid_of_dimensions_round_trip(void **state)
+{
+    (void)state;
+    char *t = variant("    label: Obstacle numérique\n", "    label: Obstacle numérique\n    color: '#3366cc'\n"
+                                                           "    guid: '{30378FF7-8709-434B-A34B-0C21A6E91A4A}'\n");
+    char *t2 = xasprintf("%s        codable: false\n", t);
+    free(t);
+    diag_list d = {0};
+    cb_codebook *a, *b;
+    assert_int_equal(cbf_parse("t.yaml", t2, strlen(t2), &a, &d), 0);
+    assert_string_equal(a->dims[1].color, "#3366cc");
+    assert_string_equal(a->dims[1].guid, "{30378FF7-8709-434B-A34B-0C21A6E91A4A}");
+    assert_true(a->dims[1].codes[0].uncodable);
+    /* A heading cannot be chosen by its key. */
+    assert_null(cb_code_by_key(&a->dims[1], 'm'));
+    char *text = cbf_write(a);
+    assert_int_equal(cbf_parse("w.yaml", text, strlen(text), &b, &d), 0);
+    assert_true(cb_equal(a, b));
+    b->dims[1].codes[0].uncodable = false;
+    assert_false(cb_equal(a, b));
+    free(text);
+    free(t2);
+    cb_free(a);
+    cb_free(b);
+}
+
+static void test_invalid_guid_and_color_are_refused_at_their_place(void **state)
+{
+    (void)state;
+    char *t = variant("    mode: multiple\n", "    mode: multiple\n    guid: not-a-guid\n");
+    expect_error(t, strlen(t), 32, 11, "invalid guid 'not-a-guid' for dimension 'obstacle'");
+    free(t);
+    t = variant("    mode: multiple\n", "    mode: multiple\n    color: blue\n");
+    expect_error(t, strlen(t), 32, 12, "invalid color 'blue' for dimension 'obstacle': expected #rrggbb");
+    free(t);
+    assert_true(cb_valid_guid("30378ff7-8709-434b-a34b-0c21a6e91a4a"));
+    assert_true(cb_valid_guid("{30378FF7-8709-434B-A34B-0C21A6E91A4A}"));
+    assert_false(cb_valid_guid("{30378FF7-8709-434B-A34B-0C21A6E91A4A"));
+    assert_false(cb_valid_guid("30378ff7-8709-434b-a34b-0c21a6e91a4"));
+}
+
+static void test_pattern_check_gives_pcre2_message_with_accents(void **state)
+{
+    (void)state;
+    diag_list d = {0};
+    assert_true(cb_pattern_check("d[ée]marche|\\bcaf\\b", (cb_pos){3, 7}, "t.yaml", &d));
+    assert_int_equal(d.n, 0);
+    assert_false(cb_pattern_check("prime d(activit[ée]", (cb_pos){3, 7}, "t.yaml", &d));
+    char *s = diag_format(&d.items[0]);
+    assert_string_equal(s, "t.yaml:3:7: invalid pattern 'prime d(activit[ée]': missing closing parenthesis "
+                           "(at offset 20)");
+    free(s);
+    diag_clear(&d);
+    /* A validation pattern of an other-specify code is checked too, at its node. */
+    char *t = variant("        other: true\n", "        other: true\n        validate: '^(\\d{5}$'\n");
+    expect_error(t, strlen(t), 28, 19, "invalid pattern '^(\\d{5}$': missing closing parenthesis");
+    free(t);
+}
+
+static void test_insert_and_remove_keep_the_order(void **state)
+{
+    (void)state;
+    diag_list d = {0};
+    cb_codebook *cb;
+    assert_int_equal(cbf_parse("t.yaml", VALID, strlen(VALID), &cb, &d), 0);
+    cb_dimension *dim = &cb->dims[0];
+    cb_code *c = cb_insert_code(dim, 1);
+    c->id = xstrdup("msa");
+    assert_int_equal(dim->ncodes, 3);
+    assert_string_equal(dim->codes[0].id, "caf");
+    assert_string_equal(dim->codes[1].id, "msa");
+    assert_string_equal(dim->codes[2].id, "autre");
+    cb_remove_code(dim, 0);
+    assert_int_equal(dim->ncodes, 2);
+    assert_string_equal(dim->codes[0].id, "msa");
+    cb_dimension *nd = cb_insert_dimension(cb, 0);
+    nd->id = xstrdup("first");
+    assert_string_equal(cb->dims[0].id, "first");
+    assert_string_equal(cb->dims[1].id, "demande");
+    cb_remove_dimension(cb, 1);
+    assert_int_equal(cb->ndims, 2);
+    assert_string_equal(cb->dims[1].id, "obstacle");
+    cb_free(cb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +476,13 @@ int main(void)
         cmocka_unit_test(test_duplicate_mapping_key_is_refused),
         cmocka_unit_test(test_parent_cycle_is_refused),
         cmocka_unit_test(test_clone_is_deep_and_equal),
+        cmocka_unit_test(test_proposed_hotkey_is_first_free_letter_of_the_label_then_a_digit),
+        cmocka_unit_test(test_missing_hotkeys_are_proposed_with_a_notice),
+        cmocka_unit_test(test_slug_folds_accents_and_joins_words),
+        cmocka_unit_test(test_codable_color_and_guid_of_dimensions_round_trip),
+        cmocka_unit_test(test_invalid_guid_and_color_are_refused_at_their_place),
+        cmocka_unit_test(test_pattern_check_gives_pcre2_message_with_accents),
+        cmocka_unit_test(test_insert_and_remove_keep_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
