@@ -7,11 +7,14 @@
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
+int cmd_observe(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
     {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
      N_("check, import, export or show codebooks"), cmd_codebook},
+    {"observe", "[--site NAME] [--observer NAME] [--keys]", N_("code live interactions at the desk (full screen)"),
+     cmd_observe},
     {NULL, NULL, NULL, NULL},
 };

@@ -279,6 +279,17 @@ void cod_load_text(cod_state *s, size_t ix, const char *dim_id, const char *text
     x->ans[d].text = str_empty(text) ? NULL : xstrdup(text);
 }
 
+void cod_load_done(cod_state *s, size_t ix)
+{
+    cod_ix *x = &s->ixs[ix];
+    const cb_codebook *cb = cod_cb_of(s, x);
+    for (size_t d = 0; d < cb->ndims; d++)
+        if (cod_dim_active(&cb->dims[d]) && cod_dim_empty(s, x, d)) {
+            x->dim = d;
+            return;
+        }
+}
+
 void cod_set_page(cod_state *s, size_t rows)
 {
     s->page = rows ? rows : 1;
@@ -518,7 +529,7 @@ static bool make_undo(const cod_state *s, const cod_change *c, const cod_result 
         return false;
     const cod_ix *x = &s->ixs[xi];
     cod_change_copy(&e->redo, c);
-    e->redo.advance = e->redo.close_input = false;
+    e->redo.close_input = false; /* redone, it moves on as it did */
     cod_change *u = &e->undo;
     switch (c->kind) {
     case COD_CODE: {
@@ -609,8 +620,9 @@ static void apply_code(cod_state *s, const cod_change *c, long xi)
     set_text(&a->other[c->code], c->on ? c->text : NULL);
 }
 
-/* After a change on dimension d of x: the next dimension when the change
- * asks to move on, or back to d when it was undone or redone. */
+/* After a change on dimension d of x: back to d when it was undone or
+ * redone (x is coded again if open), then to the next dimension when the
+ * change moves on (a choice in a single-choice dimension, and its redoing). */
 static void follow(cod_state *s, const cod_change *c, long xi)
 {
     cod_ix *x = &s->ixs[xi];
@@ -618,7 +630,8 @@ static void follow(cod_state *s, const cod_change *c, long xi)
         x->dim = c->dim;
         if (!x->deleted && !x->ended_at[0] && !s->tally)
             s->active = xi;
-    } else if (c->advance) {
+    }
+    if (c->advance) {
         long n = cod_step_dim(cod_cb_of(s, x), c->dim, +1, false);
         if (n >= 0)
             x->dim = (size_t)n;

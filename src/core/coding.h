@@ -123,6 +123,7 @@ typedef struct cod_keydef {
     int keys[7];      /* 0-terminated */
     le_edit edit;     /* COD_A_EDIT: which editing key */
     const char *hint; /* short word for the bar of main keys (N_), or NULL */
+    unsigned char rank; /* on that bar, the larger give way first when it is short */
     const char *help; /* what it does (N_) */
 } cod_keydef;
 
@@ -139,6 +140,25 @@ const char *cod_key_name(int key, char *buf, size_t n);
 
 /* The names of all the keys of an entry joined by " ", into buf. */
 const char *cod_keydef_names(const cod_keydef *k, char *buf, size_t n);
+
+/* One line of the help: the keys (translated names) and what they do
+ * (untranslated: pass it to _()). */
+typedef struct cod_help_item {
+    char keys[120];
+    const char *help;
+} cod_help_item;
+
+/*
+ * The lines of the help for one place (COD_IN_MAIN...): each entry of
+ * cod_keys that applies there, those of that place alone first, an entry
+ * without help text joining its keys to the line before.  Returns how
+ * many, writing at most max.
+ */
+size_t cod_help_items(unsigned place, cod_help_item *out, size_t max);
+/* The heading of a place in the help (N_). */
+const char *cod_place_title(unsigned place);
+/* What the help says after the keys (N_). */
+extern const char cod_help_footer[];
 
 /*
  * The letter or digit a key stands for as a hotkey, lower-case, or 0 when
@@ -335,6 +355,9 @@ typedef struct cod_ix_load {
 size_t cod_load_ix(cod_state *s, size_t book, const cod_ix_load *in);
 void cod_load_code(cod_state *s, size_t ix, const char *dim_id, const char *code_id, const char *other);
 void cod_load_text(cod_state *s, size_t ix, const char *dim_id, const char *text);
+/* Once its answers are given: the dimension to code next is the first one
+ * left empty. */
+void cod_load_done(cod_state *s, size_t ix);
 
 /* The number of rows the screen shows of the code panel and the history,
  * so that PgUp and PgDn move by a page. */
@@ -376,6 +399,9 @@ const cb_codebook *cod_current_cb(const cod_state *s);
 
 /* Whether dimension d can be coded (not retired). */
 bool cod_dim_active(const cb_dimension *d);
+/* The dimension tally mode codes: the first active one taking codes, or
+ * -1. */
+long cod_tally_dim(const cb_codebook *cb);
 /* The dimension the code panel shows (the active interaction's, or the
  * first one in tally mode), or NULL; *cb_out is its codebook. */
 const cb_dimension *cod_panel_dim(const cod_state *s, const cb_codebook **cb_out);
@@ -403,6 +429,9 @@ size_t cod_open_list(const cod_state *s, size_t *idx, size_t max);
 
 /* The prompt of the input line ("Note on #12"), translated, into buf. */
 const char *cod_input_prompt(const cod_state *s, char *buf, size_t n);
+
+/* "09:05:12", the clock part of a timestamp, into buf. */
+const char *cod_clock(const char *ts, char *buf, size_t n);
 
 /* "1:02:03" or "4:05" for a number of seconds, into buf. */
 const char *cod_fmt_duration(long long secs, char *buf, size_t n);

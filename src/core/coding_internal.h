@@ -16,11 +16,9 @@ long cod_ix_index(const cod_state *s, const char *id);
 const cod_book *cod_book_of(const cod_state *s, const cod_ix *x);
 
 /* The first codable dimension of cb, the next one after d in direction
- * dir (+1 or -1, wrapping when wrap), the first one taking codes (tally),
- * or -1. */
+ * dir (+1 or -1, wrapping when wrap), the or -1. */
 long cod_first_dim(const cb_codebook *cb);
 long cod_step_dim(const cb_codebook *cb, size_t d, int dir, bool wrap);
-long cod_tally_dim(const cb_codebook *cb);
 
 /* Puts the highlight on the first chosen code of the panel, or the top. */
 void cod_reset_highlight(cod_state *s);
@@ -39,8 +37,5 @@ void cod_suggest(cod_state *s);
 
 /* Closes the input line. */
 void cod_close_input(cod_state *s);
-
-/* "09:05:12", the clock part of a timestamp, into buf. */
-const char *cod_clock(const char *ts, char *buf, size_t n);
 
 #endif

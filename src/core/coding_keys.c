@@ -29,85 +29,85 @@
  * printed on the same line of the help. */
 const cod_keydef cod_keys[] = {
     /* The coding screen. */
-    {MAIN, COD_A_HOTKEY, {0}, LE_NONE, NULL,
+    {MAIN, COD_A_HOTKEY, {0}, LE_NONE, NULL, 0,
      N_("Choose the code with that key in the active dimension; in a single-choice dimension, move on to the next "
         "dimension; in a multiple-choice one, press again to remove it. In tally mode: record a complete interaction "
         "with that code on the first dimension")},
-    {MAIN, COD_A_START, {' '}, LE_NONE, N_("new"),
+    {MAIN, COD_A_START, {' '}, LE_NONE, N_("new"), 1,
      N_("Start a new interaction (its start time is now); the ones already open stay open")},
-    {MAIN, COD_A_END, {COD_K_ENTER}, LE_NONE, N_("end"),
+    {MAIN, COD_A_END, {COD_K_ENTER}, LE_NONE, N_("end"), 1,
      N_("End the interaction being coded (its end time is now); after changing an earlier one, come back")},
-    {MAIN, COD_A_NEXT_DIM, {COD_K_TAB, COD_K_RIGHT}, LE_NONE, N_("dimension"), N_("Next dimension")},
-    {MAIN, COD_A_PREV_DIM, {COD_K_BTAB, COD_K_LEFT}, LE_NONE, NULL, N_("Previous dimension")},
-    {MAIN | HIST | VIEW, COD_A_UP, {COD_K_UP}, LE_NONE, NULL,
+    {MAIN, COD_A_NEXT_DIM, {COD_K_TAB, COD_K_RIGHT}, LE_NONE, N_("dimension"), 2, N_("Next dimension")},
+    {MAIN, COD_A_PREV_DIM, {COD_K_BTAB, COD_K_LEFT}, LE_NONE, NULL, 0, N_("Previous dimension")},
+    {MAIN | HIST | VIEW, COD_A_UP, {COD_K_UP}, LE_NONE, NULL, 0,
      N_("Move the highlight in the code panel or the history; scroll the help")},
-    {MAIN | HIST | VIEW, COD_A_DOWN, {COD_K_DOWN}, LE_NONE, NULL, NULL},
-    {MAIN | HIST | VIEW, COD_A_PGUP, {COD_K_PGUP}, LE_NONE, NULL, NULL},
-    {MAIN | HIST | VIEW, COD_A_PGDN, {COD_K_PGDN}, LE_NONE, NULL, NULL},
-    {MAIN | HIST | VIEW, COD_A_TOP, {COD_K_HOME}, LE_NONE, NULL, NULL},
-    {MAIN | HIST | VIEW, COD_A_BOTTOM, {COD_K_END}, LE_NONE, NULL, NULL},
-    {MAIN, COD_A_CHOOSE, {'=', COD_K_INSERT}, LE_NONE, NULL,
+    {MAIN | HIST | VIEW, COD_A_DOWN, {COD_K_DOWN}, LE_NONE, NULL, 0, NULL},
+    {MAIN | HIST | VIEW, COD_A_PGUP, {COD_K_PGUP}, LE_NONE, NULL, 0, NULL},
+    {MAIN | HIST | VIEW, COD_A_PGDN, {COD_K_PGDN}, LE_NONE, NULL, 0, NULL},
+    {MAIN | HIST | VIEW, COD_A_TOP, {COD_K_HOME}, LE_NONE, NULL, 0, NULL},
+    {MAIN | HIST | VIEW, COD_A_BOTTOM, {COD_K_END}, LE_NONE, NULL, 0, NULL},
+    {MAIN, COD_A_CHOOSE, {'=', COD_K_INSERT}, LE_NONE, NULL, 0,
      N_("Choose the highlighted code; on a free-text dimension, type or change the answer (typing a letter or a "
         "digit there starts it too)")},
-    {MAIN, COD_A_CLEAR, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, NULL,
+    {MAIN, COD_A_CLEAR, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, NULL, 0,
      N_("Remove the highlighted code (single choice: the chosen one), or the answer, from the active dimension")},
-    {MAIN, COD_A_NOTE, {':', COD_K_F(3)}, LE_NONE, N_("note"),
+    {MAIN, COD_A_NOTE, {':', COD_K_F(3)}, LE_NONE, N_("note"), 3,
      N_("Write the note of the interaction being coded; the codes it suggests appear under the line")},
-    {MAIN | HIST, COD_A_FIELD_NOTE, {';', COD_K_F(4)}, LE_NONE, NULL,
+    {MAIN | HIST, COD_A_FIELD_NOTE, {';', COD_K_F(4)}, LE_NONE, NULL, 0,
      N_("Write a field note on the session, timestamped when you begin it")},
-    {MAIN, COD_A_NEXT_OPEN, {'+', COD_CTRL('n')}, LE_NONE, N_("switch"),
+    {MAIN, COD_A_NEXT_OPEN, {'+', COD_CTRL('n')}, LE_NONE, N_("switch"), 5,
      N_("Switch to the next open interaction (several visitors at once)")},
-    {MAIN, COD_A_PREV_OPEN, {COD_CTRL('p')}, LE_NONE, NULL, N_("Switch to the previous open interaction")},
-    {MAIN | HIST, COD_A_UNDO, {'<', COD_CTRL('z')}, LE_NONE, N_("undo"),
+    {MAIN, COD_A_PREV_OPEN, {COD_CTRL('p')}, LE_NONE, NULL, 0, N_("Switch to the previous open interaction")},
+    {MAIN | HIST, COD_A_UNDO, {'<', COD_CTRL('z')}, LE_NONE, N_("undo"), 2,
      N_("Undo the last change (the undoing is recorded, and written to the audit log)")},
-    {MAIN | HIST, COD_A_REDO, {'>', COD_CTRL('y')}, LE_NONE, NULL, N_("Redo the last change undone")},
-    {MAIN, COD_A_TALLY, {'*', COD_K_F(5)}, LE_NONE, NULL,
+    {MAIN | HIST, COD_A_REDO, {'>', COD_CTRL('y')}, LE_NONE, NULL, 0, N_("Redo the last change undone")},
+    {MAIN, COD_A_TALLY, {'*', COD_K_F(5)}, LE_NONE, NULL, 0,
      N_("Tally mode on or off (rush hours): each hotkey records a complete interaction with one code on the first "
         "dimension, duration unknown")},
-    {MAIN | HIST, COD_A_PAUSE, {',', COD_K_F(6)}, LE_NONE, N_("pause"),
+    {MAIN | HIST, COD_A_PAUSE, {',', COD_K_F(6)}, LE_NONE, N_("pause"), 5,
      N_("Pause or resume the session (breaks, lunchtime closing): paused time is left out of durations")},
-    {MAIN, COD_A_HISTORY, {'/', COD_K_F(7)}, LE_NONE, N_("history"),
+    {MAIN, COD_A_HISTORY, {'/', COD_K_F(7)}, LE_NONE, N_("history"), 4,
      N_("The session's interactions: change the codes, times or note of an earlier one, delete or restore it")},
-    {MAIN, COD_A_ENTRY, {'!', COD_K_F(2)}, LE_NONE, NULL,
+    {MAIN, COD_A_ENTRY, {'!', COD_K_F(2)}, LE_NONE, NULL, 0,
      N_("The codebook entry of the highlighted code: definition, when to use it, when not to, an example")},
-    {MAIN | HIST, COD_A_HELP, {'?', COD_K_F(1)}, LE_NONE, N_("help"), N_("This help")},
-    {MAIN | HIST, COD_A_REDRAW, {COD_CTRL('l')}, LE_NONE, NULL, N_("Redraw the screen")},
-    {MAIN | HIST, COD_A_INTERRUPT, {COD_CTRL('c')}, LE_NONE, NULL,
+    {MAIN | HIST, COD_A_HELP, {'?', COD_K_F(1)}, LE_NONE, N_("help"), 1, N_("This help")},
+    {MAIN | HIST, COD_A_REDRAW, {COD_CTRL('l')}, LE_NONE, NULL, 0, N_("Redraw the screen")},
+    {MAIN | HIST, COD_A_INTERRUPT, {COD_CTRL('c')}, LE_NONE, NULL, 0,
      N_("Does not quit: says how to (nothing stops a session by accident)")},
-    {MAIN | HIST, COD_A_QUIT, {COD_K_F(10), COD_CTRL('x')}, LE_NONE, N_("quit"),
+    {MAIN | HIST, COD_A_QUIT, {COD_K_F(10), COD_CTRL('x')}, LE_NONE, N_("quit"), 1,
      N_("Quit: close the session, everything being already recorded (with interactions still open, press it twice; "
         "they stay open and are offered next time)")},
 
     /* The history of the session. */
-    {HIST, COD_A_OPEN, {COD_K_ENTER, '='}, LE_NONE, N_("open"),
+    {HIST, COD_A_OPEN, {COD_K_ENTER, '='}, LE_NONE, N_("open"), 1,
      N_("Open the selected interaction on the coding screen to change its codes (Enter there comes back)")},
-    {HIST, COD_A_NOTE, {':', COD_K_F(3)}, LE_NONE, N_("note"), N_("Write the note of the selected interaction")},
-    {HIST, COD_A_TIMES, {'@', COD_K_F(8)}, LE_NONE, N_("times"),
+    {HIST, COD_A_NOTE, {':', COD_K_F(3)}, LE_NONE, N_("note"), 3, N_("Write the note of the selected interaction")},
+    {HIST, COD_A_TIMES, {'@', COD_K_F(8)}, LE_NONE, N_("times"), 2,
      N_("Change the start and end times of the selected interaction (an empty end opens it again)")},
-    {HIST, COD_A_DELETE, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, N_("delete"),
+    {HIST, COD_A_DELETE, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, N_("delete"), 2,
      N_("Delete the selected interaction, or restore a deleted one (nothing is ever erased from the study)")},
-    {HIST, COD_A_BACK, {COD_K_ESC, '/', COD_K_F(7)}, LE_NONE, N_("back"), N_("Back to the coding screen")},
+    {HIST, COD_A_BACK, {COD_K_ESC, '/', COD_K_F(7)}, LE_NONE, N_("back"), 1, N_("Back to the coding screen")},
 
     /* The input line. */
-    {INPUT, COD_A_SUBMIT, {COD_K_ENTER}, LE_NONE, N_("record"),
+    {INPUT, COD_A_SUBMIT, {COD_K_ENTER}, LE_NONE, N_("record"), 1,
      N_("Record what was typed; an answer the codebook refuses keeps the line open and says why")},
-    {INPUT, COD_A_CANCEL, {COD_K_ESC}, LE_NONE, N_("cancel"), N_("Leave the line without recording anything")},
-    {INPUT, COD_A_SUGGEST, {COD_K_TAB}, LE_NONE, N_("suggestion"),
+    {INPUT, COD_A_CANCEL, {COD_K_ESC}, LE_NONE, N_("cancel"), 1, N_("Leave the line without recording anything")},
+    {INPUT, COD_A_SUGGEST, {COD_K_TAB}, LE_NONE, N_("suggestion"), 2,
      N_("While writing a note: choose the highlighted suggested code (the line stays open)")},
-    {INPUT, COD_A_DOWN, {COD_K_DOWN}, LE_NONE, NULL, N_("While writing a note: move among the suggested codes")},
-    {INPUT, COD_A_UP, {COD_K_UP}, LE_NONE, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_K_LEFT}, LE_LEFT, NULL,
+    {INPUT, COD_A_DOWN, {COD_K_DOWN}, LE_NONE, NULL, 0, N_("While writing a note: move among the suggested codes")},
+    {INPUT, COD_A_UP, {COD_K_UP}, LE_NONE, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_LEFT}, LE_LEFT, NULL, 0,
      N_("Move in the line, delete a character, clear the line (Ctrl-U) or its end (Ctrl-K)")},
-    {INPUT, COD_A_EDIT, {COD_K_RIGHT}, LE_RIGHT, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_K_HOME}, LE_HOME, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_K_END}, LE_END, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_K_BACKSPACE}, LE_BACKSPACE, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_K_DELETE}, LE_DELETE, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_CTRL('u')}, LE_KILL_LINE, NULL, NULL},
-    {INPUT, COD_A_EDIT, {COD_CTRL('k')}, LE_KILL_END, NULL, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_RIGHT}, LE_RIGHT, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_HOME}, LE_HOME, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_END}, LE_END, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_BACKSPACE}, LE_BACKSPACE, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_K_DELETE}, LE_DELETE, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_CTRL('u')}, LE_KILL_LINE, NULL, 0, NULL},
+    {INPUT, COD_A_EDIT, {COD_CTRL('k')}, LE_KILL_END, NULL, 0, NULL},
 
     /* The help and the codebook entry. */
-    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"),
+    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"), 1,
      N_("Close the help or the entry (any key that does not scroll closes it)")},
 };
 
@@ -189,3 +189,48 @@ const char *cod_keydef_names(const cod_keydef *k, char *buf, size_t n)
     }
     return buf;
 }
+
+size_t cod_help_items(unsigned place, cod_help_item *out, size_t max)
+{
+    /* The keys of this place alone first, then those it shares. */
+    size_t n = 0;
+    for (int shared = 0; shared < 2; shared++)
+        for (size_t i = 0; i < cod_nkeys; i++) {
+            const cod_keydef *k = &cod_keys[i];
+            if (!(k->where & place) || ((k->where & ~place) != 0) != shared)
+                continue;
+            char names[120];
+            cod_keydef_names(k, names, sizeof names);
+            if (k->help || n == 0) {
+                if (n < max) {
+                    snprintf(out[n].keys, sizeof out[n].keys, "%s", names);
+                    out[n].help = k->help ? k->help : "";
+                }
+                n++;
+            } else if (n <= max) {
+                size_t used = strlen(out[n - 1].keys);
+                snprintf(out[n - 1].keys + used, sizeof out[n - 1].keys - used, " %s", names);
+            }
+        }
+    return n;
+}
+
+const char *cod_place_title(unsigned place)
+{
+    switch (place) {
+    case COD_IN_MAIN:
+        return N_("On the coding screen");
+    case COD_IN_HISTORY:
+        return N_("In the history of the session");
+    case COD_IN_INPUT:
+        return N_("On the input line (a note, an answer, times)");
+    default:
+        return N_("In this help and in a code's entry");
+    }
+}
+
+const char cod_help_footer[] =
+    N_("Letters and digits are the codebook's hotkeys and never commands, so a code can never be taken for a "
+       "command. On a French AZERTY keyboard the digit hotkeys work with or without Shift. Every change is "
+       "recorded in the study before the screen shows it; a change the study refuses (disk full, study locked) "
+       "says so on the status line and is not shown as recorded.");

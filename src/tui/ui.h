@@ -60,6 +60,13 @@ void ui_fill_row(int y, ui_style st);
  */
 int ui_getkey(int timeout_ms);
 
+/*
+ * As ui_getkey(), and *fkey tells a KEY_* code from a character: the two
+ * overlap (KEY_PPAGE is 339, and so is 'œ', which French notes are full
+ * of), so a screen that takes typed text reads keys with this.
+ */
+int ui_readkey(int timeout_ms, bool *fkey);
+
 /* True when colour is in use (a colour terminal and NO_COLOR unset). */
 bool ui_has_color(void);
 

@@ -440,9 +440,9 @@ static void test_undo_asks_for_the_inverse_and_redo_for_the_change_again(void **
     assert_int_equal(cod_active(S)->num, 1);
     assert_int_equal(press(COD_CTRL('y')), COD_CODE);
     assert_true(on(1, DEMANDE, CAF));
+    assert_int_equal(cod_active(S)->dim, OBSTACLE); /* redone, it moves on as it did */
     assert_int_equal(S->nredo, 1);
     /* a new change forgets what could be redone */
-    press(COD_K_TAB);
     press('w');
     assert_int_equal(S->nredo, 0);
     assert_int_equal(press('>'), COD_NONE);
@@ -787,7 +787,9 @@ static void test_an_interaction_read_back_keeps_its_answers(void **state)
     cod_load_code(S, i, "demande", "autre", "Banque");
     cod_load_code(S, i, "obstacle", "nope", NULL); /* unknown: ignored */
     cod_load_text(S, i, "commune", "35000");
+    cod_load_done(S, i);
     const cod_ix *x = ix(1);
+    assert_int_equal(x->dim, OBSTACLE); /* the first left empty */
     assert_true(x->adopted);
     assert_true(x->ans[DEMANDE].on[AUTRE]);
     assert_string_equal(x->ans[DEMANDE].other[AUTRE], "Banque");
