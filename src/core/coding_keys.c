@@ -166,7 +166,13 @@ const char *cod_key_name(int key, char *buf, size_t n)
         snprintf(buf, n, "Ctrl-%c", key + '@');
     else if (key > 0x20 && key < 0x7F)
         snprintf(buf, n, "%c", key);
-    else
+    else if (key >= 0xA0 && key < COD_K_BASE) {
+        /* A letter of another keyboard (ù, ²...): itself, in UTF-8. */
+        le_line l = {0};
+        le_insert(&l, (unsigned long)key);
+        snprintf(buf, n, "%s", le_text(&l));
+        le_free(&l);
+    } else
         snprintf(buf, n, "?");
     return buf;
 }

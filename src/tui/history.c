@@ -53,7 +53,7 @@ void ui_history_draw(obs *o, int top, int rows)
         ui_put_styled(list_top, 1, COLS - 2, _("No interaction yet."), false, UI_DIM);
         return;
     }
-    size_t first = s->hist_sel >= (size_t)n ? s->hist_sel - (size_t)n + 1 : 0;
+    size_t first = ui_scroll_to(&o->hist_top, s->hist_sel, s->nixs, (size_t)n);
     for (size_t i = first; i < s->nixs && (int)(i - first) < n; i++) {
         const cod_ix *x = &s->ixs[i];
         int y = list_top + (int)(i - first);

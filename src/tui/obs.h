@@ -54,6 +54,7 @@ typedef struct obs {
     bool quit;
     time_t now;
     int cursor_y, cursor_x; /* where the cursor shows (an input line), -1: hidden */
+    size_t codes_top, hist_top; /* first row shown of the code panel, of the history */
 } obs;
 
 /* observe.c */
@@ -94,6 +95,10 @@ void ui_left_key(obs *o, int key);
 /* Opens the session for the form's names; on success moves on to the
  * interactions left open, if any, or to coding. */
 bool ui_start_session(obs *o);
+
+/* The first row to show of a list of n rows, rows at a time, so that row
+ * sel is in view and the list moves as little as it can; *top is kept. */
+size_t ui_scroll_to(size_t *top, size_t sel, size_t n, size_t rows);
 
 /* Wraps UTF-8 text to width columns: *lines receives new strings (free
  * each and the array); returns their number.  Newlines break lines. */

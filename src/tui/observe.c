@@ -288,7 +288,7 @@ static void codes_panel(obs *o, const layout *L)
     size_t nv = cod_visible_codes(d, NULL, 0);
     size_t *idx = xcalloc(nv ? nv : 1, sizeof *idx);
     cod_visible_codes(d, idx, nv);
-    size_t top = s->hl >= (size_t)rows ? s->hl - (size_t)rows + 1 : 0;
+    size_t top = ui_scroll_to(&o->codes_top, s->hl, nv, (size_t)rows);
     for (size_t i = top; i < nv && (int)(i - top) < rows; i++) {
         const cb_code *c = &d->codes[idx[i]];
         int yy = y + 1 + (int)(i - top);

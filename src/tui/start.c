@@ -197,37 +197,25 @@ void ui_left_draw(obs *o)
                                     "stopped, or quit while they were open):",
                                     o->nleft),
                            o->nleft);
-    char **lines;
-    size_t n = ui_wrap(head, COLS - 4, &lines);
-    int y = 2;
-    for (size_t i = 0; i < n; i++) {
-        ui_put_styled(y++, 2, COLS - 4, lines[i], false, UI_KEY);
-        free(lines[i]);
-    }
-    free(lines);
+    int y = 2 + paragraph(2, head, UI_KEY) + 1;
     free(head);
-    y++;
-    int max = LINES - 10;
-    for (size_t i = 0; i < o->nleft && y < 2 + max; i++) {
+    for (size_t i = 0; i < o->nleft && y < LINES - 12; i++) {
         const st_open_ix *l = &o->left[i];
         char *row = xasprintf(_("started %.10s %.8s, last change %.8s (session begun %.10s %.5s)"), l->started_at,
                               l->started_at + 11, l->updated_at + 11, l->session_started_at,
                               l->session_started_at + 11);
-        ui_put(y++, 4, COLS - 6, row, false);
+        y += paragraph(y, row, UI_NORMAL);
         free(row);
     }
     y++;
-    for (int c = 0; c < 3; c++, y++) {
+    for (int c = 0; c < 3; c++) {
         bool sel = c == o->left_choice;
-        if (sel) {
-            ui_style_on(UI_SELECTED);
-            mvhline(y, 2, ' ', COLS - 4);
-            ui_style_off(UI_SELECTED);
-        }
-        ui_put_styled(y, 3, COLS - 6, _(choices[c]), false, sel ? UI_SELECTED : UI_NORMAL);
+        char *line = xasprintf("%s %s", sel ? ">" : " ", _(choices[c]));
+        int n = paragraph(y, line, sel ? UI_SELECTED : UI_NORMAL);
+        free(line);
+        y += n;
     }
-    ui_put_styled(y + 1, 2, COLS - 4, _("Up/Down chooses, Enter does it; Esc leaves them as they are."), false,
-                  UI_DIM);
+    paragraph(y + 1, _("Up/Down chooses, Enter does it; Esc leaves them as they are."), UI_DIM);
     if (o->cs->msg_kind == COD_MSG_WARN)
         ui_observe_status(o);
 }

@@ -69,6 +69,17 @@ size_t ui_wrap(const char *text, int width, char ***lines)
     return n;
 }
 
+size_t ui_scroll_to(size_t *top, size_t sel, size_t n, size_t rows)
+{
+    if (sel < *top)
+        *top = sel;
+    else if (rows && sel >= *top + rows)
+        *top = sel - rows + 1;
+    if (*top + rows > n)
+        *top = n > rows ? n - rows : 0;
+    return *top;
+}
+
 bool ui_view_scroll(obs *o, int key, int page)
 {
     const cod_keydef *k = cod_keydef_of(COD_IN_VIEW, key);

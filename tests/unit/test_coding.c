@@ -747,6 +747,10 @@ static void test_the_key_map_leaves_letters_and_digits_to_the_codebook(void **st
     assert_string_equal(cod_keydef_names(cod_keydef_of(COD_IN_MAIN, '<'), buf, sizeof buf), "< Ctrl-Z");
     assert_string_equal(cod_keydef_names(cod_keydef_of(COD_IN_MAIN, COD_K_F(10)), buf, sizeof buf), "F10 Ctrl-X");
     assert_string_equal(cod_key_name(' ', buf, sizeof buf), "Space");
+    assert_string_equal(cod_key_name(0xF9, buf, sizeof buf), "ù");
+    press(' ');
+    press(0xF9);
+    assert_string_equal(S->msg, "The key ù does nothing here: ? (or F1) shows the keys");
 }
 
 /* ---- codebook versions and interactions read back --------------------------------------------------- */
