@@ -56,7 +56,7 @@ UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 LANGS     := $(sort $(patsubst po/%/,%,$(dir $(wildcard po/*/*.po))))
 MO        := $(LANGS:%=build/locale/%/LC_MESSAGES/carnet.mo)
 
-.PHONY: all run test check deps deps-test install uninstall clean bench fuzz pot
+.PHONY: all run test check deps deps-test install uninstall clean bench bench-keys fuzz pot
 
 all: carnet $(MO)
 
@@ -96,6 +96,18 @@ build/locale/%/LC_MESSAGES/carnet.mo: $$(wildcard po/%/*.po)
 	@echo "  MSGFMT $@"
 	@msgcat --use-first -o $(@D)/all.po $^
 	@msgfmt --check-format -o $@ $(@D)/all.po
+
+# Keystroke latency of the coding screen, key to committed row
+# (doc/performance.md).  Not part of `test`: it fsyncs thousands of times.
+build/bench/bench_keys: bench/bench_keys.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  BENCH $@"
+	@$(CC) $(WARN) $(CFLAGS) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS)
+
+bench-keys: build/bench/bench_keys
+	@build/bench/bench_keys -n $(or $(BENCH_KEYS_N),2000)
+
+bench: bench-keys
 
 # The catalogue template, regenerated from the sources.
 pot:

@@ -10,10 +10,13 @@ int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
 int cmd_agreement(cli_ctx *ctx, int argc, char **argv);
 int cmd_merge(cli_ctx *ctx, int argc, char **argv);
 int cmd_train(cli_ctx *ctx, int argc, char **argv);
+int cmd_observe(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
+    {"observe", "[--site NAME] [--observer NAME] [--keys]", N_("code live interactions at the desk (full screen)"),
+     cmd_observe},
     {"codebook", "check|import|export|show|versions|diff|edit ...",
      N_("check, import, export, show, compare or edit codebooks ('carnet codebook')"), cmd_codebook},
     {"merge", "FILE...", N_("merge other study files into this one (the files are not changed)"), cmd_merge},

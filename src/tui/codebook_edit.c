@@ -1554,7 +1554,7 @@ st_code ui_cbedit_run(st_db *db, const char *who, bool *saved, char version_id[U
     while (!e.done) {
         draw(&e);
         bool fn;
-        int k = ui_getkey_fn(-1, &fn);
+        int k = ui_readkey(-1, &fn);
         if (k == ERR || (fn && k == KEY_RESIZE))
             continue;
         if (!ui_big_enough()) /* keys wait until the screen is big enough */

@@ -6,7 +6,7 @@
  * The text is kept as UTF-8 bytes and the cursor as a byte offset that is
  * always on a character boundary; positions on screen are computed from
  * display widths (core/text.h), so "é" and "œ" take one column and a wide
- * character two.  Keys come from ui_getkey_fn(), which tells function keys
+ * character two.  Keys come from ui_readkey(), which tells function keys
  * from characters.
  */
 #ifndef CARNET_TUI_TEXTAREA_H
@@ -44,7 +44,7 @@ const char *ui_ta_text(const ui_textarea *t);
  * cursor shows, and puts the terminal's cursor there. */
 void ui_ta_draw(ui_textarea *t, int y, int x, int h, int w);
 
-/* Handles one key from ui_getkey_fn() (fn: a KEY_* code). */
+/* Handles one key from ui_readkey() (fn: a KEY_* code). */
 ui_ta_result ui_ta_key(ui_textarea *t, int key, bool fn);
 
 #endif

@@ -171,16 +171,16 @@ void ui_fill_row(int y, ui_style st)
 
 int ui_getkey(int timeout_ms)
 {
-    bool fn;
-    return ui_getkey_fn(timeout_ms, &fn);
+    bool fkey;
+    return ui_readkey(timeout_ms, &fkey);
 }
 
-int ui_getkey_fn(int timeout_ms, bool *fn)
+int ui_readkey(int timeout_ms, bool *fkey)
 {
     timeout(timeout_ms);
     wint_t wc;
     int r = get_wch(&wc);
-    *fn = r == KEY_CODE_YES;
+    *fkey = r == KEY_CODE_YES;
     if (r == ERR)
         return ERR;
     return (int)wc;

@@ -61,12 +61,11 @@ void ui_fill_row(int y, ui_style st);
 int ui_getkey(int timeout_ms);
 
 /*
- * As ui_getkey(), telling function keys from characters: *fn is set when
- * the value is a KEY_* code.  Text input needs it, because KEY_* codes
- * share their values with the characters U+0101..U+01FF: "œ" (U+0153) is
- * KEY_PPAGE to ui_getkey().
+ * As ui_getkey(), and *fkey tells a KEY_* code from a character: the two
+ * overlap (KEY_PPAGE is 339, and so is 'œ', which French notes are full
+ * of), so a screen that takes typed text reads keys with this.
  */
-int ui_getkey_fn(int timeout_ms, bool *fn);
+int ui_readkey(int timeout_ms, bool *fkey);
 
 /* True when colour is in use (a colour terminal and NO_COLOR unset). */
 bool ui_has_color(void);
