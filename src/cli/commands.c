@@ -7,11 +7,14 @@
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
      N_("create a study file (with the shipped French codebook unless one is given)"), cmd_init},
     {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
      N_("check, import, export or show codebooks"), cmd_codebook},
+    {"demo", "[--interactions N] [--sites K] [--seed S] [--from DATE] [--days N]",
+     N_("fill the study with a year of synthetic interactions (created when missing)"), cmd_demo},
     {NULL, NULL, NULL, NULL},
 };
