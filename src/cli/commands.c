@@ -3,11 +3,14 @@
  * here and one file cmd_NAME.c; --help is printed from this table.
  */
 #include "cli/cli.h"
+#include "cli/cli_filter.h"
 #include "core/i18n.h"
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cmd_codebook(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_export(cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
@@ -16,5 +19,11 @@ const cli_command cli_commands[] = {
      N_("check, import, export or show codebooks"), cmd_codebook},
     {"demo", "[--interactions N] [--sites K] [--seed S] [--from DATE] [--days N]",
      N_("fill the study with a year of synthetic interactions (created when missing)"), cmd_demo},
+    {"export",
+     CLI_FILTER_USAGE " [--format xlsx|csv] [--excel-fr] [--notes none|redacted|raw] [--redact-rules FILE]... "
+                      "[-o FILE] [--force]",
+     N_("export the interactions and their statistics to XLSX or CSV"), cmd_export},
+    {"stats", CLI_FILTER_USAGE " [--cross DIM1,DIM2]",
+     N_("print the frequencies of each dimension and a cross-tabulation"), cmd_stats},
     {NULL, NULL, NULL, NULL},
 };
