@@ -450,7 +450,7 @@ void demo_free(demo_gen *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->cb->ndims; i++)
+    for (size_t i = 0; g->w && i < g->cb->ndims; i++)
         free(g->w[i]);
     free(g->w);
     for (int s = 0; s < g->p.sites; s++) {
