@@ -24,6 +24,8 @@
 #include "export/export.h"
 
 #define RULES_FILE "codebooks/redaction.rules"
+/* The page cache of the study during an export (doc/performance.md). */
+#define EXPORT_CACHE_MIB 64
 
 enum { OPT_FORMAT = 2000, OPT_NOTES, OPT_EXCEL_FR, OPT_RULES };
 
@@ -216,6 +218,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     db = cli_open_study(ctx, ST_READ);
     if (!db || !cli_filter_check(&cf, db))
         goto out;
+    st_ex_cache(db, EXPORT_CACHE_MIB);
     st_error se = {0};
     if (st_study_get(db, &study, &se)) {
         cli_error("%s", se.msg);

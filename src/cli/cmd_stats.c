@@ -218,6 +218,7 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
     db = cli_open_study(ctx, ST_READ);
     if (!db || !cli_filter_check(&cf, db))
         goto out;
+    st_ex_cache(db, 64);
     st_ex_counts n;
     if (st_ex_codebook(db, &cb, &e) || st_ex_counts_get(db, &cf.f, &n, &e)) {
         cli_error("%s", e.msg);

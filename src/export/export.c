@@ -375,6 +375,51 @@ st_code ex_xtab_build(st_db *db, const st_filter *f, const cb_codebook *cb, size
     return ST_OK;
 }
 
+typedef struct xtabs_ctx {
+    const cb_codebook *cb;
+    stats_xtab *x;
+} xtabs_ctx;
+
+static int on_xtabs(void *ctx, const st_ex_group *g)
+{
+    xtabs_ctx *c = ctx;
+    size_t a = cb_dim_index(c->cb, g->k[0]), b = cb_dim_index(c->cb, g->k[2]);
+    if (a == NONE || b == NONE || a == b)
+        return 0;
+    size_t ca = cb_code_index(&c->cb->dims[a], g->k[1]), cbi = cb_code_index(&c->cb->dims[b], g->k[3]);
+    if (ca == NONE || cbi == NONE)
+        return 0;
+    /* The query orders a pair by id, the tables by position. */
+    if (a < b)
+        stats_xtab_add(&c->x[a * c->cb->ndims + b], ca, cbi, g->n[0]);
+    else
+        stats_xtab_add(&c->x[b * c->cb->ndims + a], cbi, ca, g->n[0]);
+    return 0;
+}
+
+st_code ex_xtabs_build(st_db *db, const st_filter *f, const cb_codebook *cb, stats_xtab **out, st_error *e)
+{
+    size_t n = cb->ndims;
+    stats_xtab *x = xcalloc(n * n, sizeof *x);
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++)
+            stats_xtab_init(&x[a * n + b], a < b ? cb->dims[a].ncodes : 0, a < b ? cb->dims[b].ncodes : 0);
+    xtabs_ctx ctx = {cb, x};
+    if (st_ex_groups(db, f, EXQ_XTAB_ALL, NULL, NULL, on_xtabs, &ctx, e)) {
+        ex_xtabs_free(x, n);
+        return e->code;
+    }
+    *out = x;
+    return ST_OK;
+}
+
+void ex_xtabs_free(stats_xtab *x, size_t ndims)
+{
+    for (size_t i = 0; x && i < ndims * ndims; i++)
+        stats_xtab_free(&x[i]);
+    free(x);
+}
+
 typedef struct dur_ctx {
     const cb_dimension *d;
     ex_durations *out;

@@ -135,6 +135,12 @@ void ex_freqs_free(ex_freq *v, size_t n);
 st_code ex_xtab_build(st_db *db, const st_filter *f, const cb_codebook *cb, size_t a, size_t b, stats_xtab *x,
                       st_error *e);
 
+/* Every pair (a, b), a < b, of coded dimensions in one query: *out holds
+ * ndims * ndims tables, the one of (a, b) at a * ndims + b (the others
+ * empty).  Free with ex_xtabs_free(). */
+st_code ex_xtabs_build(st_db *db, const st_filter *f, const cb_codebook *cb, stats_xtab **out, st_error *e);
+void ex_xtabs_free(stats_xtab *x, size_t ndims);
+
 /* Durations by code of dim: filled per code (n 0 when none). */
 typedef struct ex_durations {
     size_t dim;

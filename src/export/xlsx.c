@@ -327,14 +327,15 @@ static bool write_xtab(xw *w, lxw_worksheet *ws)
     put_s(ws, r++, 0, _("Cross-tabulations: counts of interactions, row % and column %"), w->title);
     worksheet_freeze_panes(ws, 1, 0);
     const cb_codebook *cb = w->cb;
+    stats_xtab *all;
+    if (ex_xtabs_build(w->db, &w->o->filter, cb, &all, &w->se))
+        return store_failed(w);
     for (size_t a = 0; a < cb->ndims; a++)
         for (size_t b = a + 1; b < cb->ndims; b++) {
             const cb_dimension *da = &cb->dims[a], *db = &cb->dims[b];
             if (da->mode == CB_TEXT || db->mode == CB_TEXT)
                 continue;
-            stats_xtab x;
-            if (ex_xtab_build(w->db, &w->o->filter, cb, a, b, &x, &w->se))
-                return store_failed(w);
+            const stats_xtab x = all[a * cb->ndims + b];
             size_t *ri = xcalloc(da->ncodes, sizeof *ri), *ci = xcalloc(db->ncodes, sizeof *ci);
             size_t nr = visible(da, x.rowsum, ri), nc = visible(db, x.colsum, ci);
             /* Three tables side by side: counts (with margins), row %,
@@ -389,8 +390,8 @@ static bool write_xtab(xw *w, lxw_worksheet *ws)
             r++;
             free(ri);
             free(ci);
-            stats_xtab_free(&x);
         }
+    ex_xtabs_free(all, cb->ndims);
     return true;
 }
 
@@ -599,7 +600,6 @@ typedef struct who_sum {
 typedef struct who_ctx {
     who_sum *v;
     size_t n, cap;
-    /* codes: per (dim, code) of cb, one count per name */
     const cb_codebook *cb;
     long long ***count; /* [dim][code][name] */
 } who_ctx;
@@ -615,20 +615,34 @@ static int on_summary(void *ctx, const st_ex_group *g)
     return 0;
 }
 
+/* Adds n to the count of (name, dim, code). */
+static void who_add(who_ctx *c, const char *name, size_t di, size_t ci, long long n)
+{
+    for (size_t k = 0; k < c->n; k++)
+        if (!strcmp(c->v[k].name, name ? name : "")) {
+            c->count[di][ci][k] += n;
+            return;
+        }
+}
+
+typedef struct who_pair {
+    who_ctx *site, *obs;
+} who_pair;
+
+/* One query counts every code by site and observer; the sites' and the
+ * observers' columns are its sums. */
 static int on_who_code(void *ctx, const st_ex_group *g)
 {
-    who_ctx *c = ctx;
-    size_t di = cb_dim_index(c->cb, g->k[1]);
+    who_pair *p = ctx;
+    const cb_codebook *cb = p->site->cb;
+    size_t di = cb_dim_index(cb, g->k[2]);
     if (di == NONE)
         return 0;
-    size_t ci = cb_code_index(&c->cb->dims[di], g->k[2]);
+    size_t ci = cb_code_index(&cb->dims[di], g->k[3]);
     if (ci == NONE)
         return 0;
-    for (size_t k = 0; k < c->n; k++)
-        if (!strcmp(c->v[k].name, g->k[0] ? g->k[0] : "")) {
-            c->count[di][ci][k] = g->n[0];
-            break;
-        }
+    who_add(p->site, g->k[0], di, ci, g->n[0]);
+    who_add(p->obs, g->k[1], di, ci, g->n[0]);
     return 0;
 }
 
@@ -645,7 +659,7 @@ static void who_free(who_ctx *c)
     free(c->v);
 }
 
-static st_code who_load(xw *w, who_ctx *c, st_ex_query summary, st_ex_query codes)
+static st_code who_load(xw *w, who_ctx *c, st_ex_query summary)
 {
     memset(c, 0, sizeof *c);
     c->cb = w->cb;
@@ -657,19 +671,20 @@ static st_code who_load(xw *w, who_ctx *c, st_ex_query summary, st_ex_query code
         for (size_t j = 0; j < w->cb->dims[i].ncodes; j++)
             c->count[i][j] = xcalloc(c->n, sizeof ***c->count);
     }
-    return st_ex_groups(w->db, &w->o->filter, codes, NULL, NULL, on_who_code, c, &w->se);
+    return ST_OK;
 }
 
 static bool write_sites(xw *w, lxw_worksheet *ws)
 {
     who_ctx s, o;
-    if (who_load(w, &s, EXQ_SITE_SUMMARY, EXQ_SITE_CODES)) {
+    who_pair pair = {&s, &o};
+    st_code c1 = who_load(w, &s, EXQ_SITE_SUMMARY), c2 = c1 ? c1 : who_load(w, &o, EXQ_OBSERVER_SUMMARY);
+    if (!c1)
+        c2 = c2 ? c2 : st_ex_groups(w->db, &w->o->filter, EXQ_WHO_CODES, NULL, NULL, on_who_code, &pair, &w->se);
+    if (c1 || c2) {
         who_free(&s);
-        return store_failed(w);
-    }
-    if (who_load(w, &o, EXQ_OBSERVER_SUMMARY, EXQ_OBSERVER_CODES)) {
-        who_free(&s);
-        who_free(&o);
+        if (!c1)
+            who_free(&o);
         return store_failed(w);
     }
     const char *h[] = {NULL, _("Interactions"), _("Sessions"), _("Incomplete"), _("Tallies"),

@@ -20,6 +20,13 @@
 #include "core/util.h"
 #include "store/store_internal.h"
 
+void st_ex_cache(st_db *db, int mib)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mib * 1024);
+    sqlite3_exec(db->db, sql, NULL, NULL, NULL);
+}
+
 /* Appends the filter's conditions (deleted = `deleted`) to sql. */
 static void where(strbuf *sql, const st_filter *f, int deleted)
 {
@@ -377,9 +384,12 @@ void st_ex_cursor_close(st_ex_cursor *c)
 static const char *group_sql(st_ex_query q)
 {
     switch (q) {
+    /* CROSS JOIN keeps the interactions as the outer loop: one pass over
+     * them in storage order, and one seek into interaction_code's primary
+     * key each, rather than a seek into interaction per code chosen. */
     case EXQ_CODES:
         return "SELECT c.dimension_id, c.code_id, count(*) FROM interaction i"
-               " JOIN interaction_code c ON c.interaction_id = i.id WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
+               " CROSS JOIN interaction_code c ON c.interaction_id = i.id WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
     case EXQ_ANSWERED:
         return "SELECT dim, count(*), sum(n) FROM ("
                " SELECT c.dimension_id AS dim, count(*) AS n FROM interaction i"
@@ -390,8 +400,8 @@ static const char *group_sql(st_ex_query q)
                " GROUP BY dim ORDER BY dim";
     case EXQ_XTAB:
         return "SELECT a.code_id, b.code_id, count(*) FROM interaction i"
-               " JOIN interaction_code a ON a.interaction_id = i.id AND a.dimension_id = :a0"
-               " JOIN interaction_code b ON b.interaction_id = i.id AND b.dimension_id = :a1"
+               " CROSS JOIN interaction_code a ON a.interaction_id = i.id AND a.dimension_id = :a0"
+               " CROSS JOIN interaction_code b ON b.interaction_id = i.id AND b.dimension_id = :a1"
                " WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
     case EXQ_WEEKDAY_HOUR:
         return "SELECT strftime('%w', substr(i.started_at, 1, 10)), substr(i.started_at, 12, 2), count(*)"
@@ -409,14 +419,17 @@ static const char *group_sql(st_ex_query q)
         return "SELECT o.name, count(*), count(DISTINCT i.session_id), sum(i.incomplete), sum(i.tally),"
                " avg(CASE WHEN i.ended_at IS NULL OR i.tally THEN NULL ELSE " DURATION_SQL " END)"
                " FROM interaction i JOIN observer o ON o.id = i.observer_id WHERE %W GROUP BY 1 ORDER BY 1";
-    case EXQ_SITE_CODES:
-        return "SELECT s.name, c.dimension_id, c.code_id, count(*) FROM interaction i"
-               " JOIN site s ON s.id = i.site_id JOIN interaction_code c ON c.interaction_id = i.id"
-               " WHERE %W GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
-    case EXQ_OBSERVER_CODES:
-        return "SELECT o.name, c.dimension_id, c.code_id, count(*) FROM interaction i"
-               " JOIN observer o ON o.id = i.observer_id JOIN interaction_code c ON c.interaction_id = i.id"
-               " WHERE %W GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+    case EXQ_WHO_CODES:
+        return "SELECT s.name, o.name, x.dim, x.code, x.n FROM ("
+               " SELECT i.site_id AS site, i.observer_id AS obs, c.dimension_id AS dim, c.code_id AS code,"
+               "  count(*) AS n FROM interaction i CROSS JOIN interaction_code c ON c.interaction_id = i.id"
+               "  WHERE %W GROUP BY 1, 2, 3, 4) x"
+               " JOIN site s ON s.id = x.site JOIN observer o ON o.id = x.obs ORDER BY 1, 2, 3, 4";
+    case EXQ_XTAB_ALL:
+        return "SELECT a.dimension_id, a.code_id, b.dimension_id, b.code_id, count(*) FROM interaction i"
+               " CROSS JOIN interaction_code a ON a.interaction_id = i.id"
+               " CROSS JOIN interaction_code b ON b.interaction_id = i.id AND b.dimension_id > a.dimension_id"
+               " WHERE %W GROUP BY 1, 2, 3, 4";
     }
     return NULL;
 }
@@ -429,9 +442,9 @@ static int group_keys(st_ex_query q)
     case EXQ_XTAB:
     case EXQ_WEEKDAY_HOUR:
         return 2;
-    case EXQ_SITE_CODES:
-    case EXQ_OBSERVER_CODES:
-        return 3;
+    case EXQ_WHO_CODES:
+    case EXQ_XTAB_ALL:
+        return 4;
     default:
         return 1;
     }

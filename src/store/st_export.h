@@ -30,6 +30,14 @@ typedef struct st_filter {
     size_t nobservers;
 } st_filter;
 
+/*
+ * Gives the connection a page cache of `mib` MiB for the many passes an
+ * export makes over the same tables (SQLite's default is 2 MiB, so a study
+ * larger than that is read from the file again at every query).  Bounded,
+ * unlike a memory map, whose pages would count in the process's memory.
+ */
+void st_ex_cache(st_db *db, int mib);
+
 /* ST_ERR_NOTFOUND, naming the study's sites or observers, when a name of
  * the filter is not in the study. */
 st_code st_ex_check_filter(st_db *db, const st_filter *f, st_error *e);
@@ -102,12 +110,13 @@ typedef enum st_ex_query {
     EXQ_MONTH,          /* k0 YYYY-MM; n0 */
     EXQ_SITE_SUMMARY,   /* k0 site; n0 interactions, n1 sessions, n2 incomplete, n3 tallies; x0 mean s */
     EXQ_OBSERVER_SUMMARY,
-    EXQ_SITE_CODES,     /* k0 site, k1 dimension, k2 code; n0 */
-    EXQ_OBSERVER_CODES,
+    EXQ_WHO_CODES,      /* k0 site, k1 observer, k2 dimension, k3 code; n0 */
+    EXQ_XTAB_ALL,       /* every pair of dimensions at once: k0 dimension a, k1 code, k2 dimension b
+                         * (a < b by id), k3 code; n0 interactions with both */
 } st_ex_query;
 
 typedef struct st_ex_group {
-    const char *k[3];
+    const char *k[4];
     long long n[4];
     double x[1]; /* NAN when no value */
 } st_ex_group;
