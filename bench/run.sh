@@ -50,8 +50,10 @@ for n in $SIZES; do
     fi
     set -- $(measure "$CARNET" --db "$db" export -o "$OUT/carnet-$n.xlsx" --force)
     row "$n" "carnet export (XLSX, 8 sheets, charts, redacted notes)" "$1" "$2" "$(du -h "$OUT/carnet-$n.xlsx" | cut -f1)"
-    set -- $(measure "$CARNET" --db "$db" export -o "$OUT/carnet-raw-$n.xlsx" --force --notes raw)
-    row "$n" "carnet export --notes raw (XLSX)" "$1" "$2" "$(du -h "$OUT/carnet-raw-$n.xlsx" | cut -f1)"
+    set -- $(measure "$CARNET" --db "$db" export -o "$OUT/carnet-sheet-$n.xlsx" --force --notes raw \
+        --sheets interactions)
+    row "$n" "carnet export --sheets interactions --notes raw (the baseline's sheet)" "$1" "$2" \
+        "$(du -h "$OUT/carnet-sheet-$n.xlsx" | cut -f1)"
     set -- $(measure "$CARNET" --db "$db" export --format csv -o "$OUT/carnet-$n.csv" --force)
     row "$n" "carnet export --format csv (wide + long)" "$1" "$2" \
         "$(du -ch "$OUT/carnet-$n-wide.csv" "$OUT/carnet-$n-long.csv" | tail -1 | cut -f1)"

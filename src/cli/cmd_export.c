@@ -27,7 +27,7 @@
 /* The page cache of the study during an export (doc/performance.md). */
 #define EXPORT_CACHE_MIB 64
 
-enum { OPT_FORMAT = 2000, OPT_NOTES, OPT_EXCEL_FR, OPT_RULES };
+enum { OPT_FORMAT = 2000, OPT_NOTES, OPT_EXCEL_FR, OPT_RULES, OPT_SHEETS };
 
 static char *read_text(const char *path)
 {
@@ -107,6 +107,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         {"notes", required_argument, NULL, OPT_NOTES},
         {"excel-fr", no_argument, NULL, OPT_EXCEL_FR},
         {"redact-rules", required_argument, NULL, OPT_RULES},
+        {"sheets", required_argument, NULL, OPT_SHEETS},
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
         CLI_OPT_DB,
@@ -138,6 +139,16 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         case OPT_EXCEL_FR:
             o.excel_fr = true;
             break;
+        case OPT_SHEETS: {
+            char err[256];
+            if (!ex_xlsx_sheets_parse(optarg, &o.sheets, err, sizeof err)) {
+                cli_error("%s", err);
+                cli_filter_free(&cf);
+                free(extra_rules);
+                return usage_exit();
+            }
+            break;
+        }
         case OPT_RULES:
             extra_rules = xrealloc(extra_rules, (nextra + 1) * sizeof *extra_rules);
             extra_rules[nextra++] = optarg;
@@ -154,7 +165,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         case 'h':
             printf(_("usage: carnet export %s\n"
                      "       [--format xlsx|csv] [--excel-fr] [--notes none|redacted|raw] [--redact-rules FILE]...\n"
-                     "       [-o FILE] [--force]\n"
+                     "       [--sheets LIST] [-o FILE] [--force]\n"
                      "Writes the selected interactions, the codebook and their statistics to an XLSX workbook\n"
                      "(default exports/STUDY-PERIOD.xlsx) or to two CSV tables (STEM-wide.csv, STEM-long.csv).\n"
                      "Notes are redacted unless --notes says otherwise. An existing file is kept unless --force.\n"),
@@ -169,11 +180,13 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         }
     }
     bool csv = !strcmp(format, "csv");
-    if (optind < argc || (!csv && strcmp(format, "xlsx")) || (o.excel_fr && !csv)) {
+    if (optind < argc || (!csv && strcmp(format, "xlsx")) || (o.excel_fr && !csv) || (o.sheets && csv)) {
         if (optind < argc)
             cli_error(_("unexpected argument '%s'"), argv[optind]);
         else if (o.excel_fr && !csv)
             cli_error(_("--excel-fr applies to --format csv only"));
+        else if (o.sheets && csv)
+            cli_error(_("--sheets applies to --format xlsx only"));
         else
             cli_error(_("--format takes xlsx or csv, not '%s'"), format);
         cli_filter_free(&cf);
@@ -227,6 +240,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     char now[TS_LEN];
     ts_now(now);
     o.filter = cf.f;
+    o.rows_hint = study.interactions;
     o.study = study.name;
     o.generated_at = now;
 

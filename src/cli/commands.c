@@ -21,7 +21,7 @@ const cli_command cli_commands[] = {
      N_("fill the study with a year of synthetic interactions (created when missing)"), cmd_demo},
     {"export",
      CLI_FILTER_USAGE " [--format xlsx|csv] [--excel-fr] [--notes none|redacted|raw] [--redact-rules FILE]... "
-                      "[-o FILE] [--force]",
+                      "[--sheets LIST] [-o FILE] [--force]",
      N_("export the interactions and their statistics to XLSX or CSV"), cmd_export},
     {"stats", CLI_FILTER_USAGE " [--cross DIM1,DIM2]",
      N_("print the frequencies of each dimension and a cross-tabulation"), cmd_stats},

@@ -39,6 +39,8 @@ typedef struct ex_options {
     const rd_rules *rules; /* for EX_NOTES_REDACTED */
     const char *rules_files; /* the rule files used, for the read-me ("a, b") */
     bool excel_fr;         /* CSV: ';', decimal comma, byte-order mark */
+    unsigned sheets;       /* XLSX: the sheets to write (bits of ex_xlsx_sheets_parse), 0 for all */
+    long long rows_hint;   /* about how many interactions (chooses ZIP64 for huge workbooks) */
     const char *study;     /* the study's name */
     const char *generated_at;
 } ex_options;
@@ -196,6 +198,11 @@ bool ex_output_commit(const char *tmp, const char *final, bool force, ex_error *
 void ex_output_abort(const char *tmp);
 
 /* ---- formats -------------------------------------------------------- */
+
+/* Parses a comma-separated list of sheet ids (readme, interactions,
+ * codebook, frequencies, crosstabs, time, durations, sites) into *mask;
+ * false with a sentence in err on an unknown id. */
+bool ex_xlsx_sheets_parse(const char *list, unsigned *mask, char *err, size_t errlen);
 
 /* Writes the workbook to path (the temporary file). */
 bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e);

@@ -38,6 +38,7 @@ typedef struct xw {
     st_error se;
     lxw_format *bold, *title, *date, *datetime, *month, *pct, *dec1, *wrap, *left;
     st_ex_counts counts;
+    unsigned mask; /* sheets written */
 } xw;
 
 /* Sheet names, in the order of the workbook. */
@@ -57,6 +58,40 @@ static const char *const sheet_about[SH_N] = {
     N_("n, mean, median and 90th percentile in minutes, by code of each single-choice dimension"),
     N_("sites and observers side by side: summary, then counts of each code"),
 };
+
+/* Their ids for --sheets. */
+static const char *const sheet_ids[SH_N] = {"readme", "interactions", "codebook", "frequencies",
+                                            "crosstabs", "time", "durations", "sites"};
+
+bool ex_xlsx_sheets_parse(const char *list, unsigned *mask, char *err, size_t errlen)
+{
+    *mask = 0;
+    const char *p = list ? list : "";
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int found = -1;
+        for (int i = 0; i < SH_N; i++)
+            if (strlen(sheet_ids[i]) == n && !strncmp(p, sheet_ids[i], n))
+                found = i;
+        if (found < 0) {
+            snprintf(err, errlen,
+                     _("unknown sheet '%.*s' (sheets: readme, interactions, codebook, frequencies, crosstabs, "
+                       "time, durations, sites)"),
+                     (int)n, p);
+            return false;
+        }
+        *mask |= 1u << found;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!*mask) {
+        snprintf(err, errlen, "%s", _("--sheets needs at least one sheet"));
+        return false;
+    }
+    return true;
+}
 
 static const char *sheet(int i)
 {
@@ -104,7 +139,8 @@ static bool write_readme(xw *w, lxw_worksheet *ws)
         return store_failed(w);
     ex_readme_add(&r, true, _("Sheets"), NULL);
     for (int i = 0; i < SH_N; i++)
-        ex_readme_add(&r, false, sheet(i), "%s", _(sheet_about[i]));
+        if (w->mask & (1u << i))
+            ex_readme_add(&r, false, sheet(i), "%s", _(sheet_about[i]));
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 1, 1, 110, w->wrap);
     lxw_row_t row = 0;
@@ -750,17 +786,20 @@ static bool write_sites(xw *w, lxw_worksheet *ws)
 
 bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e)
 {
-    xw w = {.db = db, .o = o, .e = e};
+    xw w = {.db = db, .o = o, .e = e, .mask = o->sheets ? o->sheets : (1u << SH_N) - 1};
     cb_codebook *cb = NULL;
-    if (st_ex_codebook(db, &cb, &w.se) || st_ex_counts_get(db, &o->filter, &w.counts, &w.se)) {
+    /* The counts (and the selection they build) only for the sheets that
+     * show them. */
+    bool need_counts = w.mask & ((1u << SH_README) | (1u << SH_FREQ));
+    if (st_ex_codebook(db, &cb, &w.se) || (need_counts && st_ex_counts_get(db, &o->filter, &w.counts, &w.se))) {
         cb_free(cb);
         return store_failed(&w);
     }
     w.cb = cb;
     /* ZIP64 only when the interactions sheet could pass 4 GB: older
      * readers warn about it otherwise. */
-    lxw_workbook_options wo = {.constant_memory = LXW_TRUE,
-                               .use_zip64 = w.counts.interactions > 2000000 ? LXW_TRUE : LXW_FALSE};
+    long long rows = need_counts ? w.counts.interactions : o->rows_hint;
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .use_zip64 = rows > 2000000 ? LXW_TRUE : LXW_FALSE};
     w.wb = workbook_new_opt(path, &wo);
     if (!w.wb) {
         cb_free(cb);
@@ -790,11 +829,14 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
     char *title = xasprintf(_("carnet export of %s"), o->study ? o->study : "");
     lxw_doc_properties props = {.title = title, .author = "carnet", .comments = "carnet " CARNET_VERSION};
     workbook_set_properties(w.wb, &props);
-    lxw_worksheet *ws[SH_N];
+    lxw_worksheet *ws[SH_N] = {0};
     for (int i = 0; i < SH_N; i++)
-        ws[i] = new_sheet(&w, i);
+        if (w.mask & (1u << i))
+            ws[i] = new_sheet(&w, i);
     bool ok = true;
     for (int i = 0; i < SH_N && ok; i++) {
+        if (!ws[i])
+            continue;
         switch (i) {
         case SH_README:
             ok = write_readme(&w, ws[i]);

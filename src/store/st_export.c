@@ -27,6 +27,8 @@ void st_ex_cache(st_db *db, int mib)
     sqlite3_exec(db->db, sql, NULL, NULL, NULL);
 }
 
+#define DURATION_SQL "unixepoch(i.ended_at) - unixepoch(i.started_at) - i.paused_seconds"
+
 /* Appends the filter's conditions (deleted = `deleted`) to sql. */
 static void where(strbuf *sql, const st_filter *f, int deleted)
 {
@@ -90,6 +92,116 @@ static st_code prepare_filtered(st_db *db, const char *tmpl, const st_filter *f,
         return c;
     bind_filter(*st, f);
     return ST_OK;
+}
+
+/*
+ * The selection, materialised once: every aggregate reads two narrow
+ * temporary tables rather than the wide interaction rows (notes, five
+ * UUIDs) again and again.  temp.sel has one row per selected interaction
+ * with what the tables group on; temp.ans one row per code chosen, keyed by
+ * the interaction's integer n, in the order of its primary key, so that
+ * grouping an interaction's answers needs no sort.  temp.sel_key remembers
+ * the filter they were built for; a query with another filter rebuilds
+ * them.  Temporary tables live in SQLite's temporary database (a file,
+ * cached with a bounded cache), so they work on a read-only study too.
+ */
+static char *filter_key(const st_filter *f)
+{
+    strbuf b = {0};
+    sb_printf(&b, "%s\x1e%s", f->period.from, f->period.to);
+    for (size_t k = 0; k < f->nsites; k++)
+        sb_printf(&b, "\x1es\x1f%s", f->sites[k]);
+    for (size_t k = 0; k < f->nobservers; k++)
+        sb_printf(&b, "\x1eo\x1f%s", f->observers[k]);
+    return sb_take(&b);
+}
+
+static st_code exec_sql(st_db *db, const char *sql, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, sql, e))
+        return e->code;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return st_fail(db, e, _("selecting the interactions"));
+    return ST_OK;
+}
+
+static st_code selection(st_db *db, const st_filter *f, st_error *e)
+{
+    char *key = filter_key(f);
+    sqlite3_stmt *st;
+    st_code c = exec_sql(db, "CREATE TEMP TABLE IF NOT EXISTS sel_key (k TEXT)", e);
+    if (!c)
+        c = st_prepare(db, &st, "SELECT 1 FROM temp.sel_key WHERE k = ?1", e);
+    if (c) {
+        free(key);
+        return c;
+    }
+    st_bind_text(st, 1, key);
+    bool same = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (same) {
+        free(key);
+        return ST_OK;
+    }
+    static const char *const build[] = {
+        "DELETE FROM temp.sel_key",
+        "DROP TABLE IF EXISTS temp.sel",
+        "DROP TABLE IF EXISTS temp.ans",
+        "PRAGMA temp.cache_size = -16384",
+        "CREATE TEMP TABLE sel (n INTEGER PRIMARY KEY, id TEXT NOT NULL, site TEXT NOT NULL, obs TEXT NOT NULL,"
+        " session TEXT NOT NULL, version TEXT NOT NULL, start TEXT NOT NULL, incomplete INTEGER, tally INTEGER,"
+        " open INTEGER, noted INTEGER, dur INTEGER)",
+        "CREATE TEMP TABLE ans (n INTEGER NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL,"
+        " PRIMARY KEY (n, dim, code)) WITHOUT ROWID",
+    };
+    for (size_t i = 0; i < sizeof build / sizeof build[0]; i++)
+        if (exec_sql(db, build[i], e)) {
+            free(key);
+            return e->code;
+        }
+    if (prepare_filtered(db,
+                         "INSERT INTO temp.sel (id, site, obs, session, version, start, incomplete, tally, open,"
+                         " noted, dur) SELECT i.id, i.site_id, i.observer_id, i.session_id, i.codebook_version_id,"
+                         " i.started_at, i.incomplete, i.tally, i.ended_at IS NULL,"
+                         " i.note IS NOT NULL AND i.note <> '',"
+                         " CASE WHEN i.ended_at IS NULL OR i.tally THEN NULL ELSE " DURATION_SQL " END"
+                         " FROM interaction i WHERE %W ORDER BY i.rowid",
+                         f, 0, &st, e)) {
+        free(key);
+        return e->code;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(key);
+        return st_fail(db, e, _("selecting the interactions"));
+    }
+    if (exec_sql(db,
+                 "INSERT INTO temp.ans (n, dim, code) SELECT s.n, c.dimension_id, c.code_id FROM temp.sel s"
+                 " CROSS JOIN interaction_code c ON c.interaction_id = s.id",
+                 e) ||
+        st_prepare(db, &st, "INSERT INTO temp.sel_key (k) VALUES (?1)", e)) {
+        free(key);
+        return e->code;
+    }
+    st_bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(key);
+    if (rc != SQLITE_DONE)
+        return st_fail(db, e, _("selecting the interactions"));
+    return ST_OK;
+}
+
+/* Prepares a query over the selection, building it first when needed. */
+static st_code prepare_sel(st_db *db, const char *sql, const st_filter *f, sqlite3_stmt **st, st_error *e)
+{
+    if (selection(db, f, e))
+        return e->code;
+    return st_prepare(db, st, sql, e);
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -181,13 +293,11 @@ st_code st_ex_counts_get(st_db *db, const st_filter *f, st_ex_counts *out, st_er
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    if (prepare_filtered(db,
-                         "SELECT count(*), count(DISTINCT i.session_id), count(DISTINCT i.site_id),"
-                         " count(DISTINCT i.observer_id), coalesce(sum(i.incomplete), 0),"
-                         " coalesce(sum(i.tally), 0), coalesce(sum(i.ended_at IS NULL), 0),"
-                         " coalesce(sum(i.note IS NOT NULL AND i.note <> ''), 0), min(i.started_at),"
-                         " max(i.started_at) FROM interaction i WHERE %W",
-                         f, 0, &st, e))
+    if (prepare_sel(db,
+                    "SELECT count(*), count(DISTINCT session), count(DISTINCT site), count(DISTINCT obs),"
+                    " coalesce(sum(incomplete), 0), coalesce(sum(tally), 0), coalesce(sum(open), 0),"
+                    " coalesce(sum(noted), 0), min(start), max(start) FROM temp.sel",
+                    f, &st, e))
         return e->code;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -217,12 +327,11 @@ st_code st_ex_versions(st_db *db, const st_filter *f, st_ex_version **out, size_
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    if (prepare_filtered(db,
-                         "SELECT v.id, v.codebook_id, v.version, v.title, v.imported_at, v.seq, count(*),"
-                         " min(i.started_at), max(i.started_at) FROM interaction i"
-                         " JOIN codebook_version v ON v.id = i.codebook_version_id WHERE %W"
-                         " GROUP BY v.id ORDER BY v.seq",
-                         f, 0, &st, e))
+    if (prepare_sel(db,
+                    "SELECT v.id, v.codebook_id, v.version, v.title, v.imported_at, v.seq, x.n, x.first, x.last"
+                    " FROM (SELECT version, count(*) AS n, min(start) AS first, max(start) AS last FROM temp.sel"
+                    " GROUP BY version) x JOIN codebook_version v ON v.id = x.version ORDER BY v.seq",
+                    f, &st, e))
         return e->code;
     size_t cap = 0;
     int rc;
@@ -379,57 +488,48 @@ void st_ex_cursor_close(st_ex_cursor *c)
 
 /* ---- groups --------------------------------------------------------- */
 
-#define DURATION_SQL "unixepoch(i.ended_at) - unixepoch(i.started_at) - i.paused_seconds"
 
 static const char *group_sql(st_ex_query q)
 {
     switch (q) {
-    /* CROSS JOIN keeps the interactions as the outer loop: one pass over
-     * them in storage order, and one seek into interaction_code's primary
-     * key each, rather than a seek into interaction per code chosen. */
     case EXQ_CODES:
-        return "SELECT c.dimension_id, c.code_id, count(*) FROM interaction i"
-               " CROSS JOIN interaction_code c ON c.interaction_id = i.id WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
+        return "SELECT dim, code, count(*) FROM temp.ans GROUP BY 1, 2 ORDER BY 1, 2";
     case EXQ_ANSWERED:
-        return "SELECT dim, count(*), sum(n) FROM ("
-               " SELECT c.dimension_id AS dim, count(*) AS n FROM interaction i"
-               "  JOIN interaction_code c ON c.interaction_id = i.id WHERE %W GROUP BY c.dimension_id, i.id"
+        /* temp.ans is in (n, dim) order: the inner grouping streams. */
+        return "SELECT dim, count(*), sum(k) FROM ("
+               " SELECT dim, count(*) AS k FROM temp.ans GROUP BY n, dim"
                " UNION ALL"
-               " SELECT t.dimension_id, 1 FROM interaction i"
-               "  JOIN interaction_text t ON t.interaction_id = i.id WHERE %W)"
+               " SELECT t.dimension_id, 1 FROM temp.sel s CROSS JOIN interaction_text t ON t.interaction_id = s.id)"
                " GROUP BY dim ORDER BY dim";
     case EXQ_XTAB:
-        return "SELECT a.code_id, b.code_id, count(*) FROM interaction i"
-               " CROSS JOIN interaction_code a ON a.interaction_id = i.id AND a.dimension_id = :a0"
-               " CROSS JOIN interaction_code b ON b.interaction_id = i.id AND b.dimension_id = :a1"
-               " WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
+        return "SELECT a.code, b.code, count(*) FROM temp.ans a"
+               " JOIN temp.ans b ON b.n = a.n AND b.dim = :a1 WHERE a.dim = :a0 GROUP BY 1, 2 ORDER BY 1, 2";
     case EXQ_WEEKDAY_HOUR:
-        return "SELECT strftime('%w', substr(i.started_at, 1, 10)), substr(i.started_at, 12, 2), count(*)"
-               " FROM interaction i WHERE %W GROUP BY 1, 2 ORDER BY 1, 2";
+        return "SELECT strftime('%w', substr(start, 1, 10)), substr(start, 12, 2), count(*)"
+               " FROM temp.sel GROUP BY 1, 2 ORDER BY 1, 2";
     case EXQ_WEEK:
-        return "SELECT date(substr(i.started_at, 1, 10), 'weekday 0', '-6 days'), count(*)"
-               " FROM interaction i WHERE %W GROUP BY 1 ORDER BY 1";
+        return "SELECT date(day, 'weekday 0', '-6 days'), sum(n) FROM"
+               " (SELECT substr(start, 1, 10) AS day, count(*) AS n FROM temp.sel GROUP BY 1) GROUP BY 1 ORDER BY 1";
     case EXQ_MONTH:
-        return "SELECT substr(i.started_at, 1, 7), count(*) FROM interaction i WHERE %W GROUP BY 1 ORDER BY 1";
+        return "SELECT substr(start, 1, 7), count(*) FROM temp.sel GROUP BY 1 ORDER BY 1";
     case EXQ_SITE_SUMMARY:
-        return "SELECT s.name, count(*), count(DISTINCT i.session_id), sum(i.incomplete), sum(i.tally),"
-               " avg(CASE WHEN i.ended_at IS NULL OR i.tally THEN NULL ELSE " DURATION_SQL " END)"
-               " FROM interaction i JOIN site s ON s.id = i.site_id WHERE %W GROUP BY 1 ORDER BY 1";
+        return "SELECT s.name, x.n, x.sessions, x.incomplete, x.tally, x.dur FROM"
+               " (SELECT site, count(*) AS n, count(DISTINCT session) AS sessions, sum(incomplete) AS incomplete,"
+               "  sum(tally) AS tally, avg(dur) AS dur FROM temp.sel GROUP BY site) x"
+               " JOIN site s ON s.id = x.site ORDER BY 1";
     case EXQ_OBSERVER_SUMMARY:
-        return "SELECT o.name, count(*), count(DISTINCT i.session_id), sum(i.incomplete), sum(i.tally),"
-               " avg(CASE WHEN i.ended_at IS NULL OR i.tally THEN NULL ELSE " DURATION_SQL " END)"
-               " FROM interaction i JOIN observer o ON o.id = i.observer_id WHERE %W GROUP BY 1 ORDER BY 1";
+        return "SELECT o.name, x.n, x.sessions, x.incomplete, x.tally, x.dur FROM"
+               " (SELECT obs, count(*) AS n, count(DISTINCT session) AS sessions, sum(incomplete) AS incomplete,"
+               "  sum(tally) AS tally, avg(dur) AS dur FROM temp.sel GROUP BY obs) x"
+               " JOIN observer o ON o.id = x.obs ORDER BY 1";
     case EXQ_WHO_CODES:
         return "SELECT s.name, o.name, x.dim, x.code, x.n FROM ("
-               " SELECT i.site_id AS site, i.observer_id AS obs, c.dimension_id AS dim, c.code_id AS code,"
-               "  count(*) AS n FROM interaction i CROSS JOIN interaction_code c ON c.interaction_id = i.id"
-               "  WHERE %W GROUP BY 1, 2, 3, 4) x"
+               " SELECT sel.site AS site, sel.obs AS obs, a.dim AS dim, a.code AS code, count(*) AS n"
+               "  FROM temp.sel sel CROSS JOIN temp.ans a ON a.n = sel.n GROUP BY 1, 2, 3, 4) x"
                " JOIN site s ON s.id = x.site JOIN observer o ON o.id = x.obs ORDER BY 1, 2, 3, 4";
     case EXQ_XTAB_ALL:
-        return "SELECT a.dimension_id, a.code_id, b.dimension_id, b.code_id, count(*) FROM interaction i"
-               " CROSS JOIN interaction_code a ON a.interaction_id = i.id"
-               " CROSS JOIN interaction_code b ON b.interaction_id = i.id AND b.dimension_id > a.dimension_id"
-               " WHERE %W GROUP BY 1, 2, 3, 4";
+        return "SELECT a.dim, a.code, b.dim, b.code, count(*) FROM temp.ans a"
+               " JOIN temp.ans b ON b.n = a.n AND b.dim > a.dim GROUP BY 1, 2, 3, 4";
     }
     return NULL;
 }
@@ -454,7 +554,7 @@ st_code st_ex_groups(st_db *db, const st_filter *f, st_ex_query q, const char *a
                      void *ctx, st_error *e)
 {
     sqlite3_stmt *st;
-    if (prepare_filtered(db, group_sql(q), f, 0, &st, e))
+    if (prepare_sel(db, group_sql(q), f, &st, e))
         return e->code;
     bind_name(st, ":a0", a0);
     bind_name(st, ":a1", a1);
@@ -506,15 +606,11 @@ st_code st_ex_durations(st_db *db, const st_filter *f, const char *dim, st_ex_du
      * from its first row: the median and the 90th percentile are read off
      * the stream without keeping it. */
     sqlite3_stmt *st;
-    const char *sql =
-        dim ? "SELECT c.code_id, x.d, count(*) OVER (PARTITION BY c.code_id) FROM"
-              " (SELECT i.id, " DURATION_SQL " AS d FROM interaction i"
-              "  WHERE %W AND i.tally = 0 AND i.ended_at IS NOT NULL) x"
-              " JOIN interaction_code c ON c.interaction_id = x.id AND c.dimension_id = :a0"
-              " ORDER BY c.code_id, x.d"
-            : "SELECT NULL, " DURATION_SQL " AS d, count(*) OVER () FROM interaction i"
-              " WHERE %W AND i.tally = 0 AND i.ended_at IS NOT NULL ORDER BY d";
-    if (prepare_filtered(db, sql, f, 0, &st, e))
+    const char *sql = dim ? "SELECT a.code, s.dur, count(*) OVER (PARTITION BY a.code) FROM temp.sel s"
+                            " CROSS JOIN temp.ans a ON a.n = s.n AND a.dim = :a0 WHERE s.dur IS NOT NULL"
+                            " ORDER BY a.code, s.dur"
+                          : "SELECT NULL, dur, count(*) OVER () FROM temp.sel WHERE dur IS NOT NULL ORDER BY dur";
+    if (prepare_sel(db, sql, f, &st, e))
         return e->code;
     bind_name(st, ":a0", dim);
     dur_group g = {0};

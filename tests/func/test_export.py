@@ -355,6 +355,29 @@ class Safety(ExportTest):
             os.umask(old)
         self.assertEqual([f for f in os.listdir(self.dir) if ".tmp-" in f], [])
 
+    def test_sheets_option_writes_only_those(self):
+        self.export("-o", self.out, "--sheets", "interactions,durations")
+        self.assertEqual(load(self.out).sheetnames, ["Interactions", "Durations"])
+        r = self.carnet("export", "-o", self.out, "--sheets", "interactions,nope")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown sheet 'nope'", r.stderr)
+        self.assertEqual(self.carnet("export", "--format", "csv", "--sheets", "time").returncode, 2)
+
+    def test_installed_tree_finds_its_redaction_rules(self):
+        dest = os.path.join(self.dir, "pkg")
+        r = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "install", "PREFIX=/opt/c", "DESTDIR=" + dest],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(os.path.exists(dest + "/opt/c/share/carnet/codebooks/redaction.rules"))
+        env = base_env(PARIS)
+        del env["CARNET_DATADIR"]
+        self.set_note("écrire à x.y@exemple.test")
+        r = subprocess.run([dest + "/opt/c/bin/carnet", "--db", self.db, "export", "-o", self.out], capture_output=True,
+                           text=True, env=env, cwd=self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        _, _, rows = self.interactions(self.out)
+        self.assertIn("écrire à [EMAIL]", [x["Note"] for x in rows])
+
     def test_default_name_in_exports_folder(self):
         self.export("--quarter", "2026Q3")
         self.assertTrue(os.path.exists(os.path.join(self.dir, "exports", "tpl-2026Q3.xlsx")))
