@@ -33,10 +33,12 @@ measure() {
     echo "$secs $((rss / 1024))"
 }
 
+# One line of the table: size, what, seconds, MiB, output size.
 row() { printf '| %s | %s | %s s | %s MiB | %s |\n' "$1" "$2" "$3" "$4" "$5" | tee -a "$OUT/results.md"; }
+skipped() { printf '| %s | %s | not run | - | %s |\n' "$1" "$2" "$3" | tee -a "$OUT/results.md"; }
 
 {
-    echo "# carnet bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r)"
+    echo "# carnet bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| interactions | what | wall | peak RSS | output |"
     echo "|---:|---|---:|---:|---:|"
@@ -63,7 +65,7 @@ for n in $SIZES; do
         set -- $(measure "$PYTHON" bench/openpyxl_baseline.py --db "$db" --mode normal -o "$OUT/openpyxl-$n.xlsx")
         row "$n" "openpyxl normal mode (interactions sheet only)" "$1" "$2" "$(du -h "$OUT/openpyxl-$n.xlsx" | cut -f1)"
     else
-        row "$n" "openpyxl normal mode" "not run" "-" "above BENCH_NORMAL_MAX"
+        skipped "$n" "openpyxl normal mode (interactions sheet only)" "above BENCH_NORMAL_MAX"
     fi
 done
 echo "bench: results in $OUT/results.md"

@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_filter.h"
+#include "core/cell.h"
 #include "core/i18n.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -28,6 +29,14 @@
 #define EXPORT_CACHE_MIB 64
 
 enum { OPT_FORMAT = 2000, OPT_NOTES, OPT_EXCEL_FR, OPT_RULES, OPT_SHEETS };
+
+static void progress(void *ctx, const char *part, double seconds)
+{
+    (void)ctx;
+    char s[40];
+    cell_decimal(seconds, 1, '.', s);
+    fprintf(stderr, _("  %s: %s s\n"), part, s);
+}
 
 static char *read_text(const char *path)
 {
@@ -110,6 +119,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         {"sheets", required_argument, NULL, OPT_SHEETS},
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
+        {"verbose", no_argument, NULL, 'v'},
         CLI_OPT_DB,
         CLI_OPT_HELP,
         {0, 0, 0, 0},
@@ -121,7 +131,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     ex_options o = {.notes = EX_NOTES_REDACTED};
     bool force = false;
     int ch, rc = EXIT_FAIL;
-    while ((ch = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:fvh", opts, NULL)) != -1) {
         if (cli_filter_opt(&cf, ch, optarg))
             continue;
         switch (ch) {
@@ -159,13 +169,16 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         case 'f':
             force = true;
             break;
+        case 'v':
+            o.progress = progress;
+            break;
         case 'D':
             ctx->db_path = optarg;
             break;
         case 'h':
             printf(_("usage: carnet export %s\n"
                      "       [--format xlsx|csv] [--excel-fr] [--notes none|redacted|raw] [--redact-rules FILE]...\n"
-                     "       [--sheets LIST] [-o FILE] [--force]\n"
+                     "       [--sheets LIST] [-o FILE] [--force] [-v|--verbose]\n"
                      "Writes the selected interactions, the codebook and their statistics to an XLSX workbook\n"
                      "(default exports/STUDY-PERIOD.xlsx) or to two CSV tables (STEM-wide.csv, STEM-long.csv).\n"
                      "Notes are redacted unless --notes says otherwise. An existing file is kept unless --force.\n"),

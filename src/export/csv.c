@@ -112,6 +112,13 @@ static bool failed(ex_error *e, const st_error *se)
     return false;
 }
 
+static bool progress(const ex_options *o, const char *part, double t0)
+{
+    if (o->progress)
+        o->progress(o->progress_ctx, part, ex_clock() - t0);
+    return true;
+}
+
 /* What both tables start with: the codebook union, the cursor, the file. */
 static bool csv_start(st_db *db, const ex_options *o, const char *path, cb_codebook **cb, st_ex_cursor **cur, csv *c,
                       ex_error *e)
@@ -137,6 +144,7 @@ bool ex_csv_write_wide(st_db *db, const ex_options *o, const char *path, ex_erro
     cb_codebook *cb;
     st_ex_cursor *cur;
     csv c;
+    double t0 = ex_clock();
     if (!csv_start(db, o, path, &cb, &cur, &c, e))
         return false;
     ex_columns cols;
@@ -179,7 +187,7 @@ bool ex_csv_write_wide(st_db *db, const ex_options *o, const char *path, ex_erro
     ex_columns_free(&cols);
     st_ex_cursor_close(cur);
     cb_free(cb);
-    return close_csv(&c, path, ok, e);
+    return close_csv(&c, path, ok, e) && progress(o, _("wide table"), t0);
 }
 
 bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_error *e)
@@ -188,6 +196,7 @@ bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_erro
     cb_codebook *cb;
     st_ex_cursor *cur;
     csv c;
+    double t0 = ex_clock();
     if (!csv_start(db, o, path, &cb, &cur, &c, e))
         return false;
     static const char *const head[] = {"uuid", "date", "start", "site", "observer", "dimension",
@@ -228,5 +237,5 @@ bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_erro
     }
     st_ex_cursor_close(cur);
     cb_free(cb);
-    return close_csv(&c, path, ok, e);
+    return close_csv(&c, path, ok, e) && progress(o, _("long table"), t0);
 }

@@ -43,6 +43,13 @@ bool ex_notes_parse(const char *s, ex_notes *out)
     return false;
 }
 
+double ex_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 char *ex_note_out(const ex_options *o, const char *note)
 {
     if (str_empty(note) || o->notes == EX_NOTES_NONE)
@@ -593,6 +600,10 @@ static void readme_counts(ex_readme *r, const st_ex_counts *c)
         ex_readme_add(r, false, _("First and last"), "%.10s — %.10s", c->first, c->last);
 }
 
+/* The codebook versions in use during the selection, oldest first.  What
+ * changed between two consecutive ones (cb_diff(), src/core/cb_diff.h) is
+ * a section of its own, to be added right after this one in
+ * ex_readme_build() with the same st_ex_versions() list. */
 static st_code readme_versions(ex_readme *r, st_db *db, const ex_options *o, st_error *e)
 {
     st_ex_version *v;

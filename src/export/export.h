@@ -41,9 +41,16 @@ typedef struct ex_options {
     bool excel_fr;         /* CSV: ';', decimal comma, byte-order mark */
     unsigned sheets;       /* XLSX: the sheets to write (bits of ex_xlsx_sheets_parse), 0 for all */
     long long rows_hint;   /* about how many interactions (chooses ZIP64 for huge workbooks) */
+    /* Called after each sheet or table with its name and the seconds it
+     * took (NULL: not called), for `carnet export --verbose`. */
+    void (*progress)(void *ctx, const char *part, double seconds);
+    void *progress_ctx;
     const char *study;     /* the study's name */
     const char *generated_at;
 } ex_options;
+
+/* Seconds since an arbitrary start (CLOCK_MONOTONIC), for progress. */
+double ex_clock(void);
 
 /* The note as it goes out (NULL for none): redacted, raw, or nothing.
  * Caller frees. */

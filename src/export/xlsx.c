@@ -791,6 +791,7 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
     /* The counts (and the selection they build) only for the sheets that
      * show them. */
     bool need_counts = w.mask & ((1u << SH_README) | (1u << SH_FREQ));
+    double t0 = ex_clock();
     if (st_ex_codebook(db, &cb, &w.se) || (need_counts && st_ex_counts_get(db, &o->filter, &w.counts, &w.se))) {
         cb_free(cb);
         return store_failed(&w);
@@ -834,6 +835,9 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
         if (w.mask & (1u << i))
             ws[i] = new_sheet(&w, i);
     bool ok = true;
+    if (o->progress)
+        o->progress(o->progress_ctx, _("selecting the interactions"), ex_clock() - t0);
+    t0 = ex_clock();
     for (int i = 0; i < SH_N && ok; i++) {
         if (!ws[i])
             continue;
@@ -863,8 +867,14 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
             ok = write_sites(&w, ws[i]);
             break;
         }
+        double t1 = ex_clock();
+        if (ok && o->progress)
+            o->progress(o->progress_ctx, sheet(i), t1 - t0);
+        t0 = t1;
     }
     lxw_error err = workbook_close(w.wb);
+    if (ok && o->progress)
+        o->progress(o->progress_ctx, _("compressing the workbook"), ex_clock() - t0);
     free(title);
     cb_free(cb);
     if (ok && err != LXW_NO_ERROR) {

@@ -150,12 +150,20 @@ static st_code selection(st_db *db, const st_filter *f, st_error *e)
         "DELETE FROM temp.sel_key",
         "DROP TABLE IF EXISTS temp.sel",
         "DROP TABLE IF EXISTS temp.ans",
+        "DROP TABLE IF EXISTS temp.codes",
         "PRAGMA temp.cache_size = -16384",
-        "CREATE TEMP TABLE sel (n INTEGER PRIMARY KEY, id TEXT NOT NULL, site TEXT NOT NULL, obs TEXT NOT NULL,"
+        /* Every (dimension, code) of every version as a small integer k,
+         * in (dimension, code) order, with d the dimension's rank: the
+         * aggregates group and join on integers. */
+        "CREATE TEMP TABLE codes (k INTEGER PRIMARY KEY, d INTEGER NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL,"
+        " UNIQUE (dim, code))",
+        "INSERT INTO temp.codes (d, dim, code) SELECT dense_rank() OVER (ORDER BY dimension_id), dimension_id, id"
+        " FROM (SELECT DISTINCT dimension_id, id FROM code) ORDER BY dimension_id, id",
+        "CREATE TEMP TABLE sel (n INTEGER PRIMARY KEY, id TEXT NOT NULL, site INTEGER NOT NULL, obs INTEGER NOT NULL,"
         " session TEXT NOT NULL, version TEXT NOT NULL, start TEXT NOT NULL, incomplete INTEGER, tally INTEGER,"
         " open INTEGER, noted INTEGER, dur INTEGER)",
-        "CREATE TEMP TABLE ans (n INTEGER NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL,"
-        " PRIMARY KEY (n, dim, code)) WITHOUT ROWID",
+        "CREATE TEMP TABLE ans (n INTEGER NOT NULL, d INTEGER NOT NULL, k INTEGER NOT NULL,"
+        " PRIMARY KEY (n, d, k)) WITHOUT ROWID",
     };
     for (size_t i = 0; i < sizeof build / sizeof build[0]; i++)
         if (exec_sql(db, build[i], e)) {
@@ -164,7 +172,8 @@ static st_code selection(st_db *db, const st_filter *f, st_error *e)
         }
     if (prepare_filtered(db,
                          "INSERT INTO temp.sel (id, site, obs, session, version, start, incomplete, tally, open,"
-                         " noted, dur) SELECT i.id, i.site_id, i.observer_id, i.session_id, i.codebook_version_id,"
+                         " noted, dur) SELECT i.id, (SELECT rowid FROM site WHERE id = i.site_id),"
+                         " (SELECT rowid FROM observer WHERE id = i.observer_id), i.session_id, i.codebook_version_id,"
                          " i.started_at, i.incomplete, i.tally, i.ended_at IS NULL,"
                          " i.note IS NOT NULL AND i.note <> '',"
                          " CASE WHEN i.ended_at IS NULL OR i.tally THEN NULL ELSE " DURATION_SQL " END"
@@ -180,8 +189,9 @@ static st_code selection(st_db *db, const st_filter *f, st_error *e)
         return st_fail(db, e, _("selecting the interactions"));
     }
     if (exec_sql(db,
-                 "INSERT INTO temp.ans (n, dim, code) SELECT s.n, c.dimension_id, c.code_id FROM temp.sel s"
-                 " CROSS JOIN interaction_code c ON c.interaction_id = s.id",
+                 "INSERT INTO temp.ans (n, d, k) SELECT s.n, k.d, k.k FROM temp.sel s"
+                 " CROSS JOIN interaction_code c ON c.interaction_id = s.id"
+                 " JOIN temp.codes k ON k.dim = c.dimension_id AND k.code = c.code_id",
                  e) ||
         st_prepare(db, &st, "INSERT INTO temp.sel_key (k) VALUES (?1)", e)) {
         free(key);
@@ -493,17 +503,23 @@ static const char *group_sql(st_ex_query q)
 {
     switch (q) {
     case EXQ_CODES:
-        return "SELECT dim, code, count(*) FROM temp.ans GROUP BY 1, 2 ORDER BY 1, 2";
+        return "SELECT c.dim, c.code, x.n FROM (SELECT k, count(*) AS n FROM temp.ans GROUP BY k) x"
+               " JOIN temp.codes c ON c.k = x.k ORDER BY x.k";
     case EXQ_ANSWERED:
-        /* temp.ans is in (n, dim) order: the inner grouping streams. */
-        return "SELECT dim, count(*), sum(k) FROM ("
-               " SELECT dim, count(*) AS k FROM temp.ans GROUP BY n, dim"
+        /* temp.ans is in (n, d) order: the inner grouping streams. */
+        return "SELECT dim, sum(a), sum(b) FROM ("
+               " SELECT c.dim AS dim, x.a AS a, x.b AS b FROM (SELECT d, count(*) AS a, sum(m) AS b FROM"
+               "  (SELECT d, count(*) AS m FROM temp.ans GROUP BY n, d) GROUP BY d) x"
+               "  JOIN (SELECT DISTINCT d, dim FROM temp.codes) c ON c.d = x.d"
                " UNION ALL"
-               " SELECT t.dimension_id, 1 FROM temp.sel s CROSS JOIN interaction_text t ON t.interaction_id = s.id)"
+               " SELECT t.dimension_id, count(*), count(*) FROM temp.sel s"
+               "  CROSS JOIN interaction_text t ON t.interaction_id = s.id GROUP BY 1)"
                " GROUP BY dim ORDER BY dim";
     case EXQ_XTAB:
-        return "SELECT a.code, b.code, count(*) FROM temp.ans a"
-               " JOIN temp.ans b ON b.n = a.n AND b.dim = :a1 WHERE a.dim = :a0 GROUP BY 1, 2 ORDER BY 1, 2";
+        return "SELECT ca.code, cb.code, x.n FROM (SELECT a.k AS ka, b.k AS kb, count(*) AS n FROM temp.ans a"
+               " JOIN temp.ans b ON b.n = a.n AND b.d = (SELECT d FROM temp.codes WHERE dim = :a1 LIMIT 1)"
+               " WHERE a.d = (SELECT d FROM temp.codes WHERE dim = :a0 LIMIT 1) GROUP BY 1, 2) x"
+               " JOIN temp.codes ca ON ca.k = x.ka JOIN temp.codes cb ON cb.k = x.kb ORDER BY 1, 2";
     case EXQ_WEEKDAY_HOUR:
         return "SELECT strftime('%w', substr(start, 1, 10)), substr(start, 12, 2), count(*)"
                " FROM temp.sel GROUP BY 1, 2 ORDER BY 1, 2";
@@ -516,20 +532,23 @@ static const char *group_sql(st_ex_query q)
         return "SELECT s.name, x.n, x.sessions, x.incomplete, x.tally, x.dur FROM"
                " (SELECT site, count(*) AS n, count(DISTINCT session) AS sessions, sum(incomplete) AS incomplete,"
                "  sum(tally) AS tally, avg(dur) AS dur FROM temp.sel GROUP BY site) x"
-               " JOIN site s ON s.id = x.site ORDER BY 1";
+               " JOIN site s ON s.rowid = x.site ORDER BY 1";
     case EXQ_OBSERVER_SUMMARY:
         return "SELECT o.name, x.n, x.sessions, x.incomplete, x.tally, x.dur FROM"
                " (SELECT obs, count(*) AS n, count(DISTINCT session) AS sessions, sum(incomplete) AS incomplete,"
                "  sum(tally) AS tally, avg(dur) AS dur FROM temp.sel GROUP BY obs) x"
-               " JOIN observer o ON o.id = x.obs ORDER BY 1";
+               " JOIN observer o ON o.rowid = x.obs ORDER BY 1";
     case EXQ_WHO_CODES:
-        return "SELECT s.name, o.name, x.dim, x.code, x.n FROM ("
-               " SELECT sel.site AS site, sel.obs AS obs, a.dim AS dim, a.code AS code, count(*) AS n"
-               "  FROM temp.sel sel CROSS JOIN temp.ans a ON a.n = sel.n GROUP BY 1, 2, 3, 4) x"
-               " JOIN site s ON s.id = x.site JOIN observer o ON o.id = x.obs ORDER BY 1, 2, 3, 4";
+        return "SELECT s.name, o.name, c.dim, c.code, x.n FROM ("
+               " SELECT sel.site AS site, sel.obs AS obs, a.k AS k, count(*) AS n"
+               "  FROM temp.sel sel CROSS JOIN temp.ans a ON a.n = sel.n GROUP BY 1, 2, 3) x"
+               " JOIN site s ON s.rowid = x.site JOIN observer o ON o.rowid = x.obs JOIN temp.codes c ON c.k = x.k"
+               " ORDER BY 1, 2, 3, 4";
     case EXQ_XTAB_ALL:
-        return "SELECT a.dim, a.code, b.dim, b.code, count(*) FROM temp.ans a"
-               " JOIN temp.ans b ON b.n = a.n AND b.dim > a.dim GROUP BY 1, 2, 3, 4";
+        return "SELECT ca.dim, ca.code, cb.dim, cb.code, x.n FROM ("
+               " SELECT a.k AS ka, b.k AS kb, count(*) AS n FROM temp.ans a"
+               "  JOIN temp.ans b ON b.n = a.n AND b.d > a.d GROUP BY 1, 2) x"
+               " JOIN temp.codes ca ON ca.k = x.ka JOIN temp.codes cb ON cb.k = x.kb";
     }
     return NULL;
 }
@@ -606,9 +625,10 @@ st_code st_ex_durations(st_db *db, const st_filter *f, const char *dim, st_ex_du
      * from its first row: the median and the 90th percentile are read off
      * the stream without keeping it. */
     sqlite3_stmt *st;
-    const char *sql = dim ? "SELECT a.code, s.dur, count(*) OVER (PARTITION BY a.code) FROM temp.sel s"
-                            " CROSS JOIN temp.ans a ON a.n = s.n AND a.dim = :a0 WHERE s.dur IS NOT NULL"
-                            " ORDER BY a.code, s.dur"
+    const char *sql = dim ? "SELECT c.code, x.dur, x.n FROM (SELECT a.k AS k, s.dur AS dur,"
+                            "  count(*) OVER (PARTITION BY a.k) AS n FROM temp.sel s"
+                            "  CROSS JOIN temp.ans a ON a.n = s.n AND a.d = (SELECT d FROM temp.codes WHERE dim = :a0"
+                            "  LIMIT 1) WHERE s.dur IS NOT NULL) x JOIN temp.codes c ON c.k = x.k ORDER BY x.k, x.dur"
                           : "SELECT NULL, dur, count(*) OVER () FROM temp.sel WHERE dur IS NOT NULL ORDER BY dur";
     if (prepare_sel(db, sql, f, &st, e))
         return e->code;
