@@ -301,7 +301,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     free(tmp2);
     tmp = tmp2 = NULL;
     if (final2)
-        printf(_("Wrote %s and %s (%lld interactions).\n"), final, final2, study.interactions);
+        printf(_("Wrote %s and %s.\n"), final, final2);
     else
         printf(_("Wrote %s.\n"), final);
     rc = EXIT_OK;

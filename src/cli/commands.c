@@ -3,7 +3,6 @@
  * here and one file cmd_NAME.c; --help is printed from this table.
  */
 #include "cli/cli.h"
-#include "cli/cli_filter.h"
 #include "core/i18n.h"
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv);
@@ -18,12 +17,10 @@ const cli_command cli_commands[] = {
     {"codebook", "check FILE... | import FILE | export [-o FILE] [--force] | show",
      N_("check, import, export or show codebooks"), cmd_codebook},
     {"demo", "[--interactions N] [--sites K] [--seed S] [--from DATE] [--days N]",
-     N_("fill the study with a year of synthetic interactions (created when missing)"), cmd_demo},
-    {"export",
-     CLI_FILTER_USAGE " [--format xlsx|csv] [--excel-fr] [--notes none|redacted|raw] [--redact-rules FILE]... "
-                      "[--sheets LIST] [-o FILE] [--force]",
+     N_("fill the study with a year of synthetic interactions"), cmd_demo},
+    {"export", "[FILTERS] [--format xlsx|csv] [--notes MODE] [-o FILE] [--force] [-v]",
      N_("export the interactions and their statistics to XLSX or CSV"), cmd_export},
-    {"stats", CLI_FILTER_USAGE " [--cross DIM1,DIM2]",
+    {"stats", "[FILTERS] [--cross DIM1,DIM2]",
      N_("print the frequencies of each dimension and a cross-tabulation"), cmd_stats},
     {NULL, NULL, NULL, NULL},
 };

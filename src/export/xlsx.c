@@ -800,9 +800,23 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
     /* ZIP64 only when the interactions sheet could pass 4 GB: older
      * readers warn about it otherwise. */
     long long rows = need_counts ? w.counts.interactions : o->rows_hint;
-    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .use_zip64 = rows > 2000000 ? LXW_TRUE : LXW_FALSE};
+    /* libxlsxwriter's temporary files (a million rows make a gigabyte of
+     * XML) go beside the output, where the space for it is, rather than to
+     * a /tmp that may be a small tmpfs. */
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else {
+        free(dir);
+        dir = xstrdup(".");
+    }
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = dir,
+                               .use_zip64 = rows > 2000000 ? LXW_TRUE : LXW_FALSE};
     w.wb = workbook_new_opt(path, &wo);
     if (!w.wb) {
+        free(dir);
         cb_free(cb);
         snprintf(e->msg, sizeof e->msg, _("%s: cannot create the workbook"), path);
         return false;
@@ -873,6 +887,7 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
         t0 = t1;
     }
     lxw_error err = workbook_close(w.wb);
+    free(dir);
     if (ok && o->progress)
         o->progress(o->progress_ctx, _("compressing the workbook"), ex_clock() - t0);
     free(title);

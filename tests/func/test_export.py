@@ -356,8 +356,9 @@ class Safety(ExportTest):
         self.assertEqual([f for f in os.listdir(self.dir) if ".tmp-" in f], [])
 
     def test_sheets_option_writes_only_those(self):
-        self.export("-o", self.out, "--sheets", "interactions,durations")
+        r = self.export("-o", self.out, "--sheets", "interactions,durations", "--verbose")
         self.assertEqual(load(self.out).sheetnames, ["Interactions", "Durations"])
+        self.assertRegex(r.stderr, r"  Interactions: \d+\.\d s\n  Durations: \d+\.\d s\n")
         r = self.carnet("export", "-o", self.out, "--sheets", "interactions,nope")
         self.assertEqual(r.returncode, 2)
         self.assertIn("unknown sheet 'nope'", r.stderr)
