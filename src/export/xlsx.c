@@ -325,7 +325,9 @@ static bool write_freq(xw *w, lxw_worksheet *ws)
                 put_n(ws, r, 5, fr->of_answers, w->pct);
         }
         /* One bar chart per dimension, beside the table, over its codes
-         * (the "no answer" row left out). */
+         * (the "no answer" row left out); none when no code is left. */
+        if (f[i].nrows < 2)
+            continue;
         lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_BAR);
         lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(s, sheet(SH_FREQ), first, 2, r - 2, 2);

@@ -441,6 +441,59 @@ class Filters(ExportTest):
         self.assertIn("labacces-accueil version 2", text)
 
 
+TINY = """carnet_codebook: 1
+id: tiny
+title: Tiny
+language: fr
+version: 1
+dimensions:
+  - id: motif
+    label: Motif
+    mode: single
+    required: true
+    codes:
+      - {id: papiers, key: p, label: Papiers, definition: x, when_to_use: x, when_not_to_use: x, example: x}
+      - {id: autre, key: a, label: Autre, other: true, definition: x, when_to_use: x, when_not_to_use: x,
+         example: x}
+  - id: commune
+    label: Code postal
+    mode: text
+    required: true
+    validate: '^\\d{5}$'
+"""
+
+
+class OtherCodebooks(CarnetTest):
+    def test_free_text_dimension_and_other_specify_columns(self):
+        self.init("--codebook", self.write("tiny.yaml", TINY))
+        self.ok("demo", "--interactions", "150", "--seed", "4", "--quiet")
+        out = os.path.join(self.dir, "t.xlsx")
+        self.ok("export", "-o", out)
+        wb = load(out)
+        head, *rows = list(wb["Interactions"].iter_rows(values_only=True))
+        self.assertEqual(head[9:12], ("Motif", "Motif: Autre (specified)", "Code postal"))
+        texts = dict(self.sql("SELECT i.id, t.text FROM interaction_text t JOIN interaction i ON i.id = "
+                              "t.interaction_id WHERE i.deleted = 0"))
+        self.assertEqual({r[0]: r[11] for r in rows if r[11]}, texts)
+        self.assertTrue(all(r[10] for r in rows if r[9] == "Autre"))
+        self.assertEqual(len(wb["Frequencies"]._charts), 1)
+        self.ok("export", "--format", "csv", "-o", os.path.join(self.dir, "t.csv"))
+        with open(os.path.join(self.dir, "t-long.csv"), encoding="utf-8", newline="") as f:
+            long = [r for r in csv.DictReader(f) if r["dimension"] == "commune"]
+        self.assertEqual(len(long), len(texts))
+        self.assertTrue(all(r["code"] == "" and r["text"] for r in long))
+
+    def test_an_empty_study_exports_empty_tables(self):
+        self.init()
+        out = os.path.join(self.dir, "e.xlsx")
+        self.ok("export", "-o", out)
+        wb = load(out)
+        self.assertEqual(wb["Interactions"].max_row, 1)
+        counts = [r[1] for r in wb["Read me"].iter_rows(values_only=True) if r[0] == "Interactions"]
+        self.assertEqual(counts[0], 0)
+        self.assertIn("0 interactions", self.ok("stats").stdout)
+
+
 class Csv(ExportTest):
     def read(self, path, **kw):
         with open(path, encoding=kw.pop("encoding", "utf-8"), newline="") as f:
