@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 /* ---- generator ------------------------------------------------------ */
@@ -400,7 +401,7 @@ static bool is_none_code(const cb_code *c)
 demo_gen *demo_new(const cb_codebook *cb, const demo_params *p, char *err, size_t errlen)
 {
     if (p->interactions < 0 || p->sites < 1 || p->sites > DEMO_MAX_SITES || p->days < 1 || p->days > 3660) {
-        snprintf(err, errlen, "sites must be 1 to %d and days 1 to 3660", DEMO_MAX_SITES);
+        snprintf(err, errlen, _("the demo needs 1 to %d sites and 1 to 3660 days"), DEMO_MAX_SITES);
         return NULL;
     }
     demo_gen *g = xcalloc(1, sizeof *g);
@@ -413,8 +414,8 @@ demo_gen *demo_new(const cb_codebook *cb, const demo_params *p, char *err, size_
         g->day_total += g->day_w[d];
     }
     if (g->day_total <= 0) {
-        snprintf(err, errlen, "the %d days from %04d-%02d-%02d hold no opening day", p->days, p->from_y, p->from_m,
-                 p->from_d);
+        snprintf(err, errlen, _("the %d days from %04d-%02d-%02d hold no opening day"), p->days, p->from_y,
+                 p->from_m, p->from_d);
         demo_free(g);
         return NULL;
     }

@@ -194,6 +194,10 @@ class Workbook(ExportTest):
         weeks = [r for r in rows[head_i + 10:] if r[0] is not None]
         self.assertEqual(sum(r[1] for r in weeks[1:]), self.live())
         self.assertTrue(all(hasattr(r[0], "year") for r in weeks[1:]))  # date cells
+        months = [r for r in rows[head_i + 10:] if hasattr(r[3], "year")]
+        for r in months:
+            self.assertEqual(r[4], self.live("substr(started_at, 1, 7) = '%s'" % r[3].strftime("%Y-%m")))
+        self.assertEqual(len(months), 12)
 
         head, dur = self.rows(wb["Durations"])
         self.assertEqual(head[3:], ["n", "Mean (min)", "Median (min)", "90th percentile (min)"])
@@ -219,6 +223,17 @@ class Workbook(ExportTest):
             if r[7]:
                 self.assertEqual(r[8], self.live("observer_id = (SELECT id FROM observer WHERE name = '%s')"
                                                  % r[7]))
+        head_i = next(i for i, r in enumerate(rows) if r[0] == "Dimension")
+        head = rows[head_i]
+        for r in rows[head_i + 1:]:
+            for j, name in enumerate(head[3:], 3):
+                if name is None:
+                    continue
+                col = "site_id" if j < head.index(None, 3) else "observer_id"
+                table = "site" if col == "site_id" else "observer"
+                self.assertEqual(r[j], self.live("%s = (SELECT id FROM %s WHERE name = '%s') AND id IN (SELECT "
+                                                 "interaction_id FROM interaction_code WHERE code_id = '%s')"
+                                                 % (col, table, name, r[1])), (name, r[1]))
 
     def test_dates_are_date_cells_in_local_time_across_dst(self):
         self.export("-o", self.out)
