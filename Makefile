@@ -19,12 +19,12 @@ LOCALEDIR := $(PREFIX)/share/locale
 MANDIR    := $(PREFIX)/share/man/man1
 PCDIR     := $(PREFIX)/share/pkgconfig
 
-PKGS      := ncursesw sqlite3 xlsxwriter libpcre2-8 yaml-0.1 libxml-2.0
+PKGS      := ncursesw sqlite3 xlsxwriter libpcre2-8 yaml-0.1 libxml-2.0 zlib
 TEST_PKGS := cmocka
 
 # Debian packages: to build, and in addition to test.
 DEBS      := gcc make pkg-config gettext libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-             libpcre2-dev libyaml-dev libxml2-dev
+             libpcre2-dev libyaml-dev libxml2-dev zlib1g-dev
 TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl python3-yaml locales tzdata valgrind \
              libreoffice-calc-nogui
 # and for `make bench` (GNU time for the peak memory, openpyxl for the baseline).

@@ -103,6 +103,18 @@ static char *file_stem(const char *name)
     return s;
 }
 
+/* Writes the workbook, or both CSV tables, to their temporary files. */
+static bool ex_xlsx_or_csv(ex_options *o, st_db *db, bool csv, const char *tmp, const char *tmp2, const char *final2,
+                           ex_error *xe)
+{
+    if (!csv)
+        return ex_xlsx_write(db, o, tmp, xe);
+    if (!ex_csv_write_wide(db, o, tmp, xe))
+        return false;
+    o->output_name = final2;
+    return ex_csv_write_long(db, o, tmp2, xe);
+}
+
 static int usage_exit(void)
 {
     return cli_bad_usage("export");
@@ -291,8 +303,8 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         cli_error("%s", xe.msg);
         goto out;
     }
-    bool ok = csv ? ex_csv_write_wide(db, &o, tmp, &xe) && ex_csv_write_long(db, &o, tmp2, &xe)
-                  : ex_xlsx_write(db, &o, tmp, &xe);
+    o.output_name = final;
+    bool ok = ex_xlsx_or_csv(&o, db, csv, tmp, tmp2, final2, &xe);
     if (!ok || !ex_output_commit(tmp, final, force, &xe) || (final2 && !ex_output_commit(tmp2, final2, force, &xe))) {
         cli_error("%s", xe.msg);
         goto out;

@@ -94,13 +94,17 @@ static bool open_csv(csv *c, const ex_options *o, const char *path, ex_error *e)
     return true;
 }
 
-static bool close_csv(csv *c, const char *path, bool ok, ex_error *e)
+static bool close_csv(csv *c, const ex_options *o, const char *path, bool ok, ex_error *e)
 {
-    int err = ferror(c->f) ? errno : 0;
-    if (fclose(c->f) != 0 && !err)
+    bool failed_write = ferror(c->f);
+    int err = errno;
+    if (fclose(c->f) != 0) {
+        failed_write = true;
         err = errno;
-    if (ok && err) {
-        snprintf(e->msg, sizeof e->msg, _("%s: cannot write: %s"), path, strerror(err));
+    }
+    if (ok && failed_write) {
+        snprintf(e->msg, sizeof e->msg, _("%s: cannot write: %s; nothing was written"),
+                 o->output_name ? o->output_name : path, strerror(err ? err : EIO));
         return false;
     }
     return ok;
@@ -187,7 +191,7 @@ bool ex_csv_write_wide(st_db *db, const ex_options *o, const char *path, ex_erro
     ex_columns_free(&cols);
     st_ex_cursor_close(cur);
     cb_free(cb);
-    return close_csv(&c, path, ok, e) && progress(o, _("wide table"), t0);
+    return close_csv(&c, o, path, ok, e) && progress(o, _("wide table"), t0);
 }
 
 bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_error *e)
@@ -237,5 +241,5 @@ bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_erro
     }
     st_ex_cursor_close(cur);
     cb_free(cb);
-    return close_csv(&c, path, ok, e) && progress(o, _("long table"), t0);
+    return close_csv(&c, o, path, ok, e) && progress(o, _("long table"), t0);
 }

@@ -661,6 +661,16 @@ static bool fail(ex_error *e, const char *fmt, ...)
     return false;
 }
 
+void ex_error_rename(ex_error *e, const char *tmp, const char *final)
+{
+    char *at = strstr(e->msg, tmp);
+    if (!at)
+        return;
+    char *m = xasprintf("%.*s%s%s", (int)(at - e->msg), e->msg, final, at + strlen(tmp));
+    snprintf(e->msg, sizeof e->msg, "%s", m);
+    free(m);
+}
+
 bool ex_output_begin(const char *final, bool force, char **tmp, ex_error *e)
 {
     *tmp = NULL;

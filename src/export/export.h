@@ -45,6 +45,7 @@ typedef struct ex_options {
      * took (NULL: not called), for `carnet export --verbose`. */
     void (*progress)(void *ctx, const char *part, double seconds);
     void *progress_ctx;
+    const char *output_name; /* the final file name, for messages (the writers get the temporary one) */
     const char *study;     /* the study's name */
     const char *generated_at;
 } ex_options;
@@ -191,6 +192,9 @@ char *ex_filter_text(const st_filter *f);
 
 /* ---- output files --------------------------------------------------- */
 
+/* Replaces the temporary file's name by the final one in e's message. */
+void ex_error_rename(ex_error *e, const char *tmp, const char *final);
+
 /*
  * Prepares to write final: refuses (false, with the reason in e) when it
  * exists and force is false, then creates an empty temporary file beside
@@ -210,6 +214,15 @@ void ex_output_abort(const char *tmp);
  * codebook, frequencies, crosstabs, time, durations, sites) into *mask;
  * false with a sentence in err on an unknown id. */
 bool ex_xlsx_sheets_parse(const char *list, unsigned *mask, char *err, size_t errlen);
+
+/*
+ * Reads the workbook at path back and checks that worksheet i (in the
+ * order of the workbook) ends with row last_rows[i] (1-based; 0 for an
+ * empty sheet), whole.  libxlsxwriter does not report a failed write of its
+ * temporary files (a full disk): this is how such a workbook is caught
+ * before it is renamed (xlsx_check.c).
+ */
+bool ex_xlsx_verify(const char *path, const unsigned long *last_rows, size_t nsheets, ex_error *e);
 
 /* Writes the workbook to path (the temporary file). */
 bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e);

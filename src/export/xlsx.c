@@ -39,7 +39,32 @@ typedef struct xw {
     lxw_format *bold, *title, *date, *datetime, *month, *pct, *dec1, *wrap, *left;
     st_ex_counts counts;
     unsigned mask; /* sheets written */
+    /* Every worksheet in the order of the workbook, with the last row (1-based, 0 for none) that got a cell:
+     * what ex_xlsx_verify() checks the file against. */
+    lxw_worksheet *sheets[64];
+    unsigned long last_row[64];
+    size_t nsheets;
 } xw;
+
+static void track(xw *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    for (size_t i = 0; i < w->nsheets; i++)
+        if (w->sheets[i] == ws) {
+            if ((unsigned long)r + 1 > w->last_row[i])
+                w->last_row[i] = (unsigned long)r + 1;
+            return;
+        }
+}
+
+static lxw_worksheet *add_sheet(xw *w, const char *name)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
+    if (ws && w->nsheets < sizeof w->sheets / sizeof w->sheets[0]) {
+        w->sheets[w->nsheets] = ws;
+        w->last_row[w->nsheets++] = 0;
+    }
+    return ws;
+}
 
 /* Sheet names, in the order of the workbook. */
 enum { SH_README, SH_INTERACTIONS, SH_CODEBOOK, SH_FREQ, SH_XTAB, SH_TIME, SH_DURATION, SH_SITES, SH_N };
@@ -98,19 +123,24 @@ static const char *sheet(int i)
     return _(sheet_names[i]);
 }
 
-static void put_s(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+static void put_s(xw *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
 {
     if (!s)
         return;
     char *g = cell_guard(s);
     worksheet_write_string(ws, r, c, g, f);
+    /* libxlsxwriter writes no cell for an empty string without format. */
+    if (g[0] || f)
+        track(w, ws, r);
     free(g);
 }
 
-static void put_n(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
+static void put_n(xw *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
 {
-    if (isfinite(v))
-        worksheet_write_number(ws, r, c, v, f);
+    if (!isfinite(v))
+        return;
+    worksheet_write_number(ws, r, c, v, f);
+    track(w, ws, r);
 }
 
 static bool store_failed(xw *w)
@@ -121,13 +151,13 @@ static bool store_failed(xw *w)
 
 static lxw_worksheet *new_sheet(xw *w, int which)
 {
-    return workbook_add_worksheet(w->wb, sheet(which));
+    return add_sheet(w, sheet(which));
 }
 
 static void header_row(lxw_worksheet *ws, lxw_row_t r, const char *const *h, size_t n, lxw_col_t c0, xw *w)
 {
     for (size_t i = 0; i < n; i++)
-        put_s(ws, r, c0 + (lxw_col_t)i, h[i], w->bold);
+        put_s(w, ws, r, c0 + (lxw_col_t)i, h[i], w->bold);
 }
 
 /* ---- read-me -------------------------------------------------------- */
@@ -147,11 +177,11 @@ static bool write_readme(xw *w, lxw_worksheet *ws)
     for (size_t i = 0; i < r.n; i++) {
         if (r.v[i].heading && row)
             row++;
-        put_s(ws, row, 0, r.v[i].label, r.v[i].heading ? w->title : w->bold);
+        put_s(w, ws, row, 0, r.v[i].label, r.v[i].heading ? w->title : w->bold);
         if (r.v[i].is_number)
             worksheet_write_number(ws, row, 1, (double)r.v[i].number, w->left);
         else if (r.v[i].value[0])
-            put_s(ws, row, 1, r.v[i].value, NULL);
+            put_s(w, ws, row, 1, r.v[i].value, NULL);
         row++;
     }
     ex_readme_free(&r);
@@ -168,7 +198,7 @@ static void interactions_header(xw *w, lxw_worksheet *ws, const ex_columns *cols
                         : kind == EXC_DURATION                                          ? w->dec1
                                                                                         : NULL;
         worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, cols->v[k].width, f);
-        put_s(ws, 0, (lxw_col_t)k, cols->v[k].header, w->bold);
+        put_s(w, ws, 0, (lxw_col_t)k, cols->v[k].header, w->bold);
     }
     worksheet_freeze_panes(ws, 1, 0);
 }
@@ -178,7 +208,7 @@ static lxw_worksheet *interactions_sheet(xw *w, const ex_columns *cols, int part
 {
     char name[64];
     snprintf(name, sizeof name, "%s (%d)", sheet(SH_INTERACTIONS), part);
-    lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
+    lxw_worksheet *ws = add_sheet(w, name);
     interactions_header(w, ws, cols);
     return ws;
 }
@@ -234,6 +264,7 @@ static bool write_interactions(xw *w, lxw_worksheet *first)
                 break;
             }
         }
+        track(w, ws, r);
         r++;
     }
     worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(cols.n - 1));
@@ -261,27 +292,27 @@ static bool write_codebook(xw *w, lxw_worksheet *ws)
         const cb_dimension *d = &w->cb->dims[i];
         size_t n = d->ncodes ? d->ncodes : 1;
         for (size_t j = 0; j < n; j++, r++) {
-            put_s(ws, r, 0, d->id, NULL);
-            put_s(ws, r, 1, d->label, NULL);
-            put_s(ws, r, 2, cb_mode_name(d->mode), NULL);
-            put_n(ws, r, 3, d->required, NULL);
+            put_s(w, ws, r, 0, d->id, NULL);
+            put_s(w, ws, r, 1, d->label, NULL);
+            put_s(w, ws, r, 2, cb_mode_name(d->mode), NULL);
+            put_n(w, ws, r, 3, d->required, NULL);
             if (!d->ncodes) {
-                put_s(ws, r, 7, d->description, NULL);
-                put_n(ws, r, 13, d->retired, NULL);
+                put_s(w, ws, r, 7, d->description, NULL);
+                put_n(w, ws, r, 13, d->retired, NULL);
                 continue;
             }
             const cb_code *c = &d->codes[j];
             char key[2] = {c->key, 0};
-            put_s(ws, r, 4, c->id, NULL);
-            put_s(ws, r, 5, c->key ? key : NULL, NULL);
-            put_s(ws, r, 6, c->label, NULL);
-            put_s(ws, r, 7, c->definition, NULL);
-            put_s(ws, r, 8, c->when_to_use, NULL);
-            put_s(ws, r, 9, c->when_not_to_use, NULL);
-            put_s(ws, r, 10, c->example, NULL);
-            put_n(ws, r, 11, c->other, NULL);
-            put_s(ws, r, 12, c->parent, NULL);
-            put_n(ws, r, 13, c->retired || d->retired, NULL);
+            put_s(w, ws, r, 4, c->id, NULL);
+            put_s(w, ws, r, 5, c->key ? key : NULL, NULL);
+            put_s(w, ws, r, 6, c->label, NULL);
+            put_s(w, ws, r, 7, c->definition, NULL);
+            put_s(w, ws, r, 8, c->when_to_use, NULL);
+            put_s(w, ws, r, 9, c->when_not_to_use, NULL);
+            put_s(w, ws, r, 10, c->example, NULL);
+            put_n(w, ws, r, 11, c->other, NULL);
+            put_s(w, ws, r, 12, c->parent, NULL);
+            put_n(w, ws, r, 13, c->retired || d->retired, NULL);
         }
     }
     worksheet_autofilter(ws, 0, 0, r > 1 ? r - 1 : 1, (lxw_col_t)(nh - 1));
@@ -316,13 +347,13 @@ static bool write_freq(xw *w, lxw_worksheet *ws)
         lxw_row_t first = r;
         for (size_t j = 0; j < f[i].nrows; j++, r++) {
             const ex_freq_row *fr = &f[i].rows[j];
-            put_s(ws, r, 0, d->label, NULL);
-            put_s(ws, r, 1, fr->code == NONE ? "" : d->codes[fr->code].id, NULL);
-            put_s(ws, r, 2, code_label(d, fr->code), NULL);
-            put_n(ws, r, 3, (double)fr->n, NULL);
-            put_n(ws, r, 4, fr->of_interactions, w->pct);
+            put_s(w, ws, r, 0, d->label, NULL);
+            put_s(w, ws, r, 1, fr->code == NONE ? "" : d->codes[fr->code].id, NULL);
+            put_s(w, ws, r, 2, code_label(d, fr->code), NULL);
+            put_n(w, ws, r, 3, (double)fr->n, NULL);
+            put_n(w, ws, r, 4, fr->of_interactions, w->pct);
             if (d->mode == CB_MULTIPLE && fr->code != NONE)
-                put_n(ws, r, 5, fr->of_answers, w->pct);
+                put_n(w, ws, r, 5, fr->of_answers, w->pct);
         }
         /* One bar chart per dimension, beside the table, over its codes
          * (the "no answer" row left out); none when no code is left. */
@@ -362,7 +393,7 @@ static bool write_xtab(xw *w, lxw_worksheet *ws)
 {
     lxw_row_t r = 0;
     worksheet_set_column(ws, 0, 0, 34, NULL);
-    put_s(ws, r++, 0, _("Cross-tabulations: counts of interactions, row % and column %"), w->title);
+    put_s(w, ws, r++, 0, _("Cross-tabulations: counts of interactions, row % and column %"), w->title);
     worksheet_freeze_panes(ws, 1, 0);
     const cb_codebook *cb = w->cb;
     stats_xtab *all;
@@ -382,47 +413,47 @@ static bool write_xtab(xw *w, lxw_worksheet *ws)
             const char *titles[3] = {_("Counts"), _("Row %"), _("Column %")};
             r++;
             char *t = xasprintf("%s × %s", da->label, db->label);
-            put_s(ws, r++, 0, t, w->title);
+            put_s(w, ws, r++, 0, t, w->title);
             free(t);
             for (int k = 0; k < 3; k++) {
-                put_s(ws, r, (lxw_col_t)(k * w1), titles[k], w->bold);
+                put_s(w, ws, r, (lxw_col_t)(k * w1), titles[k], w->bold);
                 for (size_t j = 0; j < nc; j++)
-                    put_s(ws, r, (lxw_col_t)(k * w1 + 1 + j), db->codes[ci[j]].label, w->bold);
-                put_s(ws, r, (lxw_col_t)(k * w1 + 1 + nc), _("Total"), w->bold);
+                    put_s(w, ws, r, (lxw_col_t)(k * w1 + 1 + j), db->codes[ci[j]].label, w->bold);
+                put_s(w, ws, r, (lxw_col_t)(k * w1 + 1 + nc), _("Total"), w->bold);
             }
             r++;
             for (size_t i = 0; i < nr; i++, r++)
                 for (int k = 0; k < 3; k++) {
-                    put_s(ws, r, (lxw_col_t)(k * w1), da->codes[ri[i]].label, NULL);
+                    put_s(w, ws, r, (lxw_col_t)(k * w1), da->codes[ri[i]].label, NULL);
                     for (size_t j = 0; j < nc; j++) {
                         lxw_col_t c = (lxw_col_t)(k * w1 + 1 + j);
                         if (k == 0)
-                            put_n(ws, r, c, (double)stats_xtab_get(&x, ri[i], ci[j]), NULL);
+                            put_n(w, ws, r, c, (double)stats_xtab_get(&x, ri[i], ci[j]), NULL);
                         else if (k == 1)
-                            put_n(ws, r, c, stats_xtab_row_share(&x, ri[i], ci[j]), w->pct);
+                            put_n(w, ws, r, c, stats_xtab_row_share(&x, ri[i], ci[j]), w->pct);
                         else
-                            put_n(ws, r, c, stats_xtab_col_share(&x, ri[i], ci[j]), w->pct);
+                            put_n(w, ws, r, c, stats_xtab_col_share(&x, ri[i], ci[j]), w->pct);
                     }
                     lxw_col_t c = (lxw_col_t)(k * w1 + 1 + nc);
                     if (k == 0)
-                        put_n(ws, r, c, (double)x.rowsum[ri[i]], w->bold);
+                        put_n(w, ws, r, c, (double)x.rowsum[ri[i]], w->bold);
                     else if (k == 1)
-                        put_n(ws, r, c, x.rowsum[ri[i]] ? 1.0 : 0.0, w->pct);
+                        put_n(w, ws, r, c, x.rowsum[ri[i]] ? 1.0 : 0.0, w->pct);
                     else
-                        put_n(ws, r, c, stats_share(x.rowsum[ri[i]], x.total), w->pct);
+                        put_n(w, ws, r, c, stats_share(x.rowsum[ri[i]], x.total), w->pct);
                 }
             for (int k = 0; k < 3; k++) {
-                put_s(ws, r, (lxw_col_t)(k * w1), _("Total"), w->bold);
+                put_s(w, ws, r, (lxw_col_t)(k * w1), _("Total"), w->bold);
                 for (size_t j = 0; j < nc; j++) {
                     lxw_col_t c = (lxw_col_t)(k * w1 + 1 + j);
                     if (k == 0)
-                        put_n(ws, r, c, (double)x.colsum[ci[j]], w->bold);
+                        put_n(w, ws, r, c, (double)x.colsum[ci[j]], w->bold);
                     else if (k == 1)
-                        put_n(ws, r, c, stats_share(x.colsum[ci[j]], x.total), w->pct);
+                        put_n(w, ws, r, c, stats_share(x.colsum[ci[j]], x.total), w->pct);
                     else
-                        put_n(ws, r, c, x.colsum[ci[j]] ? 1.0 : 0.0, w->pct);
+                        put_n(w, ws, r, c, x.colsum[ci[j]] ? 1.0 : 0.0, w->pct);
                 }
-                put_n(ws, r, (lxw_col_t)(k * w1 + 1 + nc), k == 0 ? (double)x.total : x.total ? 1.0 : 0.0,
+                put_n(w, ws, r, (lxw_col_t)(k * w1 + 1 + nc), k == 0 ? (double)x.total : x.total ? 1.0 : 0.0,
                       k == 0 ? w->bold : w->pct);
             }
             r++;
@@ -500,36 +531,36 @@ static bool write_time(xw *w, lxw_worksheet *ws)
     lxw_row_t r = 0;
     worksheet_set_column(ws, 0, 0, 14, NULL);
     worksheet_set_column(ws, 1, (lxw_col_t)(nh + 1), 8, NULL);
-    put_s(ws, r, 0, _("Interactions by weekday and hour of arrival"), w->title);
+    put_s(w, ws, r, 0, _("Interactions by weekday and hour of arrival"), w->title);
     worksheet_freeze_panes(ws, 1, 0);
     r += 2;
     lxw_row_t head = r;
-    put_s(ws, r, 0, _("Weekday"), w->bold);
+    put_s(w, ws, r, 0, _("Weekday"), w->bold);
     for (int h = 0; h < nh; h++) {
         char lab[16];
         snprintf(lab, sizeof lab, "%02dh", h0 + h);
-        put_s(ws, r, (lxw_col_t)(1 + h), lab, w->bold);
+        put_s(w, ws, r, (lxw_col_t)(1 + h), lab, w->bold);
     }
-    put_s(ws, r, (lxw_col_t)(1 + nh), _("Total"), w->bold);
+    put_s(w, ws, r, (lxw_col_t)(1 + nh), _("Total"), w->bold);
     r++;
     static const int order[7] = {1, 2, 3, 4, 5, 6, 0}; /* Monday first */
     long long colsum[24] = {0}, total = 0;
     for (int k = 0; k < 7; k++, r++) {
         int d = order[k];
         long long sum = 0;
-        put_s(ws, r, 0, ex_weekday_name(d), NULL);
+        put_s(w, ws, r, 0, ex_weekday_name(d), NULL);
         for (int h = 0; h < nh; h++) {
-            put_n(ws, r, (lxw_col_t)(1 + h), (double)t.wh[d][h0 + h], NULL);
+            put_n(w, ws, r, (lxw_col_t)(1 + h), (double)t.wh[d][h0 + h], NULL);
             sum += t.wh[d][h0 + h];
             colsum[h] += t.wh[d][h0 + h];
         }
-        put_n(ws, r, (lxw_col_t)(1 + nh), (double)sum, w->bold);
+        put_n(w, ws, r, (lxw_col_t)(1 + nh), (double)sum, w->bold);
         total += sum;
     }
-    put_s(ws, r, 0, _("Total"), w->bold);
+    put_s(w, ws, r, 0, _("Total"), w->bold);
     for (int h = 0; h < nh; h++)
-        put_n(ws, r, (lxw_col_t)(1 + h), (double)colsum[h], w->bold);
-    put_n(ws, r, (lxw_col_t)(1 + nh), (double)total, w->bold);
+        put_n(w, ws, r, (lxw_col_t)(1 + h), (double)colsum[h], w->bold);
+    put_n(w, ws, r, (lxw_col_t)(1 + nh), (double)total, w->bold);
     r++;
     /* The load chart: one series per weekday over the hours. */
     lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
@@ -546,24 +577,24 @@ static bool write_time(xw *w, lxw_worksheet *ws)
     worksheet_insert_chart_opt(ws, 0, (lxw_col_t)(nh + 3), ch, &co);
     /* Weeks and months side by side below. */
     r += 2;
-    put_s(ws, r, 0, _("Week of"), w->bold);
-    put_s(ws, r, 1, _("n"), w->bold);
-    put_s(ws, r, 3, _("Month"), w->bold);
-    put_s(ws, r, 4, _("n"), w->bold);
+    put_s(w, ws, r, 0, _("Week of"), w->bold);
+    put_s(w, ws, r, 1, _("n"), w->bold);
+    put_s(w, ws, r, 3, _("Month"), w->bold);
+    put_s(w, ws, r, 4, _("n"), w->bold);
     worksheet_set_column(ws, 3, 3, 10, NULL);
     r++;
     size_t rows = t.nweek > t.nmonth ? t.nweek : t.nmonth;
     for (size_t i = 0; i < rows; i++, r++) {
         double serial;
         if (i < t.nweek && cell_serial(t.week[i], &serial)) {
-            put_n(ws, r, 0, serial, w->date);
-            put_n(ws, r, 1, (double)t.week_n[i], NULL);
+            put_n(w, ws, r, 0, serial, w->date);
+            put_n(w, ws, r, 1, (double)t.week_n[i], NULL);
         }
         char first[16];
         snprintf(first, sizeof first, "%s-01", i < t.nmonth ? t.month[i] : "");
         if (i < t.nmonth && cell_serial(first, &serial)) {
-            put_n(ws, r, 3, serial, w->month);
-            put_n(ws, r, 4, (double)t.month_n[i], NULL);
+            put_n(w, ws, r, 3, serial, w->month);
+            put_n(w, ws, r, 4, (double)t.month_n[i], NULL);
         }
     }
     free(t.week);
@@ -583,12 +614,12 @@ static int on_all(void *ctx, const st_ex_duration *d)
 
 static void duration_cells(xw *w, lxw_worksheet *ws, lxw_row_t r, const st_ex_duration *d)
 {
-    put_n(ws, r, 3, (double)d->n, NULL);
+    put_n(w, ws, r, 3, (double)d->n, NULL);
     if (!d->n)
         return;
-    put_n(ws, r, 4, d->mean / 60.0, w->dec1);
-    put_n(ws, r, 5, d->median / 60.0, w->dec1);
-    put_n(ws, r, 6, d->p90 / 60.0, w->dec1);
+    put_n(w, ws, r, 4, d->mean / 60.0, w->dec1);
+    put_n(w, ws, r, 5, d->median / 60.0, w->dec1);
+    put_n(w, ws, r, 6, d->p90 / 60.0, w->dec1);
 }
 
 static bool write_durations(xw *w, lxw_worksheet *ws)
@@ -604,7 +635,7 @@ static bool write_durations(xw *w, lxw_worksheet *ws)
     if (st_ex_durations(w->db, &w->o->filter, NULL, on_all, &all, &w->se))
         return store_failed(w);
     lxw_row_t r = 1;
-    put_s(ws, r, 2, _("All interactions with a duration"), w->bold);
+    put_s(w, ws, r, 2, _("All interactions with a duration"), w->bold);
     duration_cells(w, ws, r++, &all);
     for (size_t i = 0; i < w->cb->ndims; i++) {
         const cb_dimension *d = &w->cb->dims[i];
@@ -616,9 +647,9 @@ static bool write_durations(xw *w, lxw_worksheet *ws)
         for (size_t j = 0; j < d->ncodes; j++) {
             if (d->codes[j].retired && !du.by_code[j].n)
                 continue;
-            put_s(ws, r, 0, d->label, NULL);
-            put_s(ws, r, 1, d->codes[j].id, NULL);
-            put_s(ws, r, 2, d->codes[j].label, NULL);
+            put_s(w, ws, r, 0, d->label, NULL);
+            put_s(w, ws, r, 1, d->codes[j].id, NULL);
+            put_s(w, ws, r, 2, d->codes[j].label, NULL);
             duration_cells(w, ws, r++, &du.by_code[j]);
         }
         ex_durations_free(&du);
@@ -745,21 +776,21 @@ static bool write_sites(xw *w, lxw_worksheet *ws)
             lxw_col_t c0 = side ? 7 : 0;
             if (i >= c->n)
                 continue;
-            put_s(ws, r, c0, c->v[i].name, NULL);
+            put_s(w, ws, r, c0, c->v[i].name, NULL);
             for (int k = 0; k < 4; k++)
-                put_n(ws, r, c0 + 1 + (lxw_col_t)k, (double)c->v[i].n[k], NULL);
-            put_n(ws, r, c0 + 5, c->v[i].mean / 60.0, w->dec1);
+                put_n(w, ws, r, c0 + 1 + (lxw_col_t)k, (double)c->v[i].n[k], NULL);
+            put_n(w, ws, r, c0 + 5, c->v[i].mean / 60.0, w->dec1);
         }
     /* Counts of every code, sites then observers as columns. */
     r += 2;
     lxw_col_t c0 = 3;
-    put_s(ws, r, 0, _("Dimension"), w->bold);
-    put_s(ws, r, 1, _("Code"), w->bold);
-    put_s(ws, r, 2, _("Label"), w->bold);
+    put_s(w, ws, r, 0, _("Dimension"), w->bold);
+    put_s(w, ws, r, 1, _("Code"), w->bold);
+    put_s(w, ws, r, 2, _("Label"), w->bold);
     for (size_t k = 0; k < s.n; k++)
-        put_s(ws, r, c0 + (lxw_col_t)k, s.v[k].name, w->bold);
+        put_s(w, ws, r, c0 + (lxw_col_t)k, s.v[k].name, w->bold);
     for (size_t k = 0; k < o.n; k++)
-        put_s(ws, r, c0 + (lxw_col_t)(s.n + 1 + k), o.v[k].name, w->bold);
+        put_s(w, ws, r, c0 + (lxw_col_t)(s.n + 1 + k), o.v[k].name, w->bold);
     r++;
     for (size_t i = 0; i < w->cb->ndims; i++) {
         const cb_dimension *d = &w->cb->dims[i];
@@ -769,13 +800,13 @@ static bool write_sites(xw *w, lxw_worksheet *ws)
                 any += s.count[i][j][k];
             if (d->codes[j].retired && !any)
                 continue;
-            put_s(ws, r, 0, d->label, NULL);
-            put_s(ws, r, 1, d->codes[j].id, NULL);
-            put_s(ws, r, 2, d->codes[j].label, NULL);
+            put_s(w, ws, r, 0, d->label, NULL);
+            put_s(w, ws, r, 1, d->codes[j].id, NULL);
+            put_s(w, ws, r, 2, d->codes[j].label, NULL);
             for (size_t k = 0; k < s.n; k++)
-                put_n(ws, r, c0 + (lxw_col_t)k, (double)s.count[i][j][k], NULL);
+                put_n(w, ws, r, c0 + (lxw_col_t)k, (double)s.count[i][j][k], NULL);
             for (size_t k = 0; k < o.n; k++)
-                put_n(ws, r, c0 + (lxw_col_t)(s.n + 1 + k), (double)o.count[i][j][k], NULL);
+                put_n(w, ws, r, c0 + (lxw_col_t)(s.n + 1 + k), (double)o.count[i][j][k], NULL);
             r++;
         }
     }
@@ -820,7 +851,7 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
     if (!w.wb) {
         free(dir);
         cb_free(cb);
-        snprintf(e->msg, sizeof e->msg, _("%s: cannot create the workbook"), path);
+        snprintf(e->msg, sizeof e->msg, _("%s: cannot create the workbook"), o->output_name ? o->output_name : path);
         return false;
     }
     w.bold = workbook_add_format(w.wb);
@@ -890,13 +921,21 @@ bool ex_xlsx_write(st_db *db, const ex_options *o, const char *path, ex_error *e
     }
     lxw_error err = workbook_close(w.wb);
     free(dir);
-    if (ok && o->progress)
-        o->progress(o->progress_ctx, _("compressing the workbook"), ex_clock() - t0);
     free(title);
     cb_free(cb);
     if (ok && err != LXW_NO_ERROR) {
-        snprintf(e->msg, sizeof e->msg, _("%s: cannot write the workbook: %s"), path, lxw_strerror(err));
+        snprintf(e->msg, sizeof e->msg, _("%s: cannot write the workbook: %s"), o->output_name ? o->output_name : path,
+                 lxw_strerror(err));
         return false;
     }
+    if (ok && o->progress)
+        o->progress(o->progress_ctx, _("compressing the workbook"), ex_clock() - t0);
+    t0 = ex_clock();
+    if (ok)
+        ok = ex_xlsx_verify(path, w.last_row, w.nsheets, e);
+    if (!ok && o->output_name)
+        ex_error_rename(e, path, o->output_name);
+    if (ok && o->progress)
+        o->progress(o->progress_ctx, _("reading the workbook back"), ex_clock() - t0);
     return ok;
 }

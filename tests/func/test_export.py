@@ -6,7 +6,9 @@ import csv
 import glob
 import io
 import os
+import resource
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -393,6 +395,26 @@ class Safety(ExportTest):
         self.assertEqual(r.returncode, 0, r.stderr)
         _, _, rows = self.interactions(self.out)
         self.assertIn("écrire à [EMAIL]", [x["Note"] for x in rows])
+
+    def test_a_failed_write_leaves_nothing_under_the_final_name(self):
+        r = self.carnet("export", "-o", os.path.join(self.dir, "missing", "x.xlsx"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write", r.stderr)
+
+        def small_disk():
+            # A file-size limit stands for a full disk; SIGXFSZ ignored so
+            # that the write fails with EFBIG instead of killing carnet.
+            resource.setrlimit(resource.RLIMIT_FSIZE, (200000, 200000))
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+        for fmt in ("xlsx", "csv"):
+            out = os.path.join(self.dir, "big." + fmt)
+            r = subprocess.run([base_env()["CARNET_BIN"], "--db", self.db, "export", "--format", fmt, "-o", out],
+                               capture_output=True, text=True, env=base_env(PARIS), cwd=self.dir,
+                               preexec_fn=small_disk)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertEqual([f for f in os.listdir(self.dir) if f.startswith("big")], [])
 
     def test_default_name_in_exports_folder(self):
         self.export("--quarter", "2026Q3")
