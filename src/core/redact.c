@@ -176,8 +176,16 @@ static char *apply_rule(const rd_rule *rule, const char *s, pcre2_match_data *md
     sb_add(&out, "");
     while (at < len) {
         int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, len, at, 0, md, NULL);
-        if (rc < 0)
+        if (rc == PCRE2_ERROR_NOMATCH)
             break;
+        if (rc < 0) {
+            /* The pattern gave up (PCRE2's match limit on a pattern that
+             * backtracks without end, say): what it could not look at is
+             * not exported, rather than exported unredacted. */
+            sb_add(&out, rule->tag);
+            at = len;
+            break;
+        }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t start = ov[0], end = ov[1];
         if (start < at || end <= start || end > len) {

@@ -41,7 +41,9 @@ size_t rd_rules_count(const rd_rules *r);
 /*
  * text with every match of every rule, in order, replaced by its tag.
  * Rules apply one after the other to the result of the previous ones.
- * Invalid UTF-8 is matched as far as it is valid and copied as it is.
+ * Invalid UTF-8 is matched as far as it is valid and copied as it is.  When
+ * a rule cannot finish matching (PCRE2's match limit), the rest of the text
+ * is replaced by its tag: redaction fails closed.
  * NULL gives NULL.  Caller frees the result.
  */
 char *rd_apply(const rd_rules *r, const char *text);

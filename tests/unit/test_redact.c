@@ -150,6 +150,27 @@ static void test_odd_input_is_safe(void **state)
     rd_rules_free(r);
 }
 
+static void test_a_rule_that_gives_up_redacts_the_rest(void **state)
+{
+    (void)state;
+    rd_rules *r = rd_rules_new();
+    diag_list d = {0};
+    /* Nested quantifiers that backtrack exponentially on a line that
+     * ends with a character they cannot take. */
+    assert_int_equal(rd_rules_parse(r, "SLOW2  ^(\\w+\\s?)*$\n", "slow", &d), 0);
+    strbuf b = {0};
+    sb_add(&b, "");
+    for (int i = 0; i < 40; i++)
+        sb_add(&b, "aaaa aaaa ");
+    sb_add(&b, "!");
+    char *out = rd_apply(r, b.s);
+    assert_non_null(strstr(out, "[SLOW2]"));
+    assert_null(strstr(out, "aaaa aaaa aaaa"));
+    free(out);
+    sb_free(&b);
+    rd_rules_free(r);
+}
+
 static void test_demo_personal_data_is_all_caught(void **state)
 {
     (void)state;
@@ -190,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_study_rules_extend_the_shipped_ones),
         cmocka_unit_test(test_bad_rules_are_reported_with_line_and_column),
         cmocka_unit_test(test_odd_input_is_safe),
+        cmocka_unit_test(test_a_rule_that_gives_up_redacts_the_rest),
         cmocka_unit_test(test_demo_personal_data_is_all_caught),
     };
     return cmocka_run_group_tests(tests, load, unload);
