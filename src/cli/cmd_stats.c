@@ -243,7 +243,7 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
         }
     }
     char *what = ex_filter_text(&cf.f);
-    printf(_("%s: %lld interactions, %lld sessions, %lld sites, %lld observers (%s)\n"), ctx->db_path,
+    printf(_("%s: %lld interactions, %lld sessions, %lld sites, %lld observers — %s\n"), ctx->db_path,
            n.interactions, n.sessions, n.sites, n.observers, what);
     free(what);
     if (n.incomplete || n.tally || n.deleted)
