@@ -5,9 +5,8 @@
  * PCRE2_MATCH_INVALID_UTF so that a note holding bytes that are not UTF-8
  * is still redacted where it can be rather than passed through whole.  The
  * patterns are not JIT-compiled: on notes (a few hundred bytes) it gains
- * nothing measurable (0.6 s for the notes of 100,000 interactions either way),
- * and JIT code
- * makes valgrind report uninitialised reads that are not ours.
+ * nothing measurable (0.6 s for the notes of 100,000 interactions either
+ * way), and JIT code makes valgrind report uninitialised reads.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "core/redact.h"
