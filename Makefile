@@ -19,13 +19,16 @@ LOCALEDIR := $(PREFIX)/share/locale
 MANDIR    := $(PREFIX)/share/man/man1
 PCDIR     := $(PREFIX)/share/pkgconfig
 
-PKGS      := ncursesw sqlite3 xlsxwriter libpcre2-8 yaml-0.1 libxml-2.0
+PKGS      := ncursesw sqlite3 xlsxwriter libpcre2-8 yaml-0.1 libxml-2.0 zlib
 TEST_PKGS := cmocka
 
 # Debian packages: to build, and in addition to test.
 DEBS      := gcc make pkg-config gettext libncurses-dev libsqlite3-dev libxlsxwriter-dev \
-             libpcre2-dev libyaml-dev libxml2-dev
-TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl python3-yaml locales tzdata valgrind
+             libpcre2-dev libyaml-dev libxml2-dev zlib1g-dev
+TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl python3-yaml locales tzdata valgrind \
+             libreoffice-calc-nogui
+# and for `make bench` (GNU time for the peak memory, openpyxl for the baseline).
+BENCH_DEBS := time python3 python3-openpyxl tzdata
 # /usr/bin/python3 is Debian's, the one python3-openpyxl installs for.
 PYTHON    ?= /usr/bin/python3
 
@@ -126,6 +129,13 @@ run: deps
 test: deps-test
 	@$(MAKE) --no-print-directory check
 
+# Export benchmarks (not part of `test`): 10k, 100k and 1M demo
+# interactions, carnet against openpyxl; see doc/performance.md.
+bench:
+	@sh tests/deps.sh $(DEBS) $(BENCH_DEBS)
+	@$(MAKE) --no-print-directory all
+	@PYTHON=$(PYTHON) sh bench/run.sh
+
 # `check` assumes the dependencies are there.
 check: all build/asan/carnet $(UNIT_BIN) $(UNIT_ASAN)
 	@PYTHON=$(PYTHON) sh tests/run-all.sh
@@ -133,7 +143,7 @@ check: all build/asan/carnet $(UNIT_BIN) $(UNIT_ASAN)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/codebooks $(DESTDIR)$(MANDIR) $(DESTDIR)$(PCDIR)
 	install -m 0755 carnet $(DESTDIR)$(BINDIR)/carnet
-	install -m 0644 codebooks/*.yaml $(DESTDIR)$(DATADIR)/codebooks/
+	install -m 0644 codebooks/*.yaml codebooks/redaction.rules $(DESTDIR)$(DATADIR)/codebooks/
 	install -m 0644 doc/carnet.1 $(DESTDIR)$(MANDIR)/carnet.1
 	for mo in $(MO); do lang=$$(echo $$mo | cut -d/ -f3); \
 	    install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \

@@ -11,6 +11,9 @@ int cmd_agreement(cli_ctx *ctx, int argc, char **argv);
 int cmd_merge(cli_ctx *ctx, int argc, char **argv);
 int cmd_train(cli_ctx *ctx, int argc, char **argv);
 int cmd_observe(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_export(cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
@@ -19,10 +22,16 @@ const cli_command cli_commands[] = {
      cmd_observe},
     {"codebook", "check|import|export|show|versions|diff|edit ...",
      N_("check, import, export, show, compare or edit codebooks ('carnet codebook')"), cmd_codebook},
+    {"export", "[FILTERS] [--format xlsx|csv] [--notes MODE] [-o FILE] [--force] [-v]",
+     N_("export the interactions and their statistics to XLSX or CSV"), cmd_export},
+    {"stats", "[FILTERS] [--cross DIM1,DIM2]",
+     N_("print the frequencies of each dimension and a cross-tabulation"), cmd_stats},
     {"merge", "FILE...", N_("merge other study files into this one (the files are not changed)"), cmd_merge},
     {"agreement", "[--sessions A,B | --observers X,Y] [--window S] [-o FILE.xlsx]",
      N_("agreement between observers who coded the same desk at the same time"), cmd_agreement},
     {"train", "FILE [--trainee NAME] | --check FILE | --report [--run ID]",
      N_("code training vignettes, scored against the reference; list the runs"), cmd_train},
+    {"demo", "[--interactions N] [--sites K] [--seed S] [--from DATE] [--days N]",
+     N_("fill the study with a year of synthetic interactions"), cmd_demo},
     {NULL, NULL, NULL, NULL},
 };
