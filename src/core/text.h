@@ -25,7 +25,9 @@ size_t u8_width(const char *s);
 /*
  * s cut to at most width columns (ending in "…" when cut) and, when pad is
  * non-zero, padded with spaces to exactly width columns.  Control
- * characters are shown as '?'.  Caller frees the result.
+ * characters (C0, DEL and C1, which terminals may obey) are shown as '?',
+ * bytes that are not UTF-8 as U+FFFD: data never sends the terminal a
+ * command.  Caller frees the result.
  */
 char *u8_fit(const char *s, int width, int pad);
 
