@@ -43,6 +43,13 @@ FUZZ_CC   ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ      ?=
 
+# At-rest encryption with SQLCipher does not fit Debian 12's SQLCipher 3.4.1:
+# see doc/privacy.md, "At-rest encryption".
+ifeq ($(SQLCIPHER),1)
+$(error SQLCIPHER=1 is not supported: Debian 12's SQLCipher 3.4.1 is built on SQLite 3.15.2, without the JSON \
+functions, upsert and unixepoch() that carnet's store needs. See doc/privacy.md, "At-rest encryption")
+endif
+
 # Evaluated when used, after `deps` has run.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm

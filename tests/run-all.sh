@@ -3,7 +3,7 @@
 # "N passed, N failed" that sums them:
 #   - unit tests (cmocka), built plain and with ASan+UBSan;
 #   - fuzz replays: every input kept for a fuzz harness (its findings under
-#     tests/fuzz/regressions/NAME/ and its seeds) run through the harness
+#     tests/fuzz/regressions/NAME/, its corpus and seed folders) run through the harness
 #     built with ASan+UBSan, one test per harness;
 #   - functional tests (tests/func, Python's unittest driving the real
 #     binary, built with ASan+UBSan, through tmux, and reading exports back
@@ -35,7 +35,9 @@ done
 for r in build/asan/replay/fuzz_*; do
     [ -x "$r" ] || continue
     name=${r##*/fuzz_}
-    out=$(ASAN_OPTIONS=detect_leaks=1 "$r" "tests/fuzz/regressions/$name" "tests/fuzz/corpus/$name" 2>&1)
+    seeds=$(sed -n 's/.*FUZZ_SEEDS:\(.*\)/\1/p' "tests/fuzz/fuzz_$name.c" | head -n 1)
+    # shellcheck disable=SC2086 # seeds is a list of folders
+    out=$(ASAN_OPTIONS=detect_leaks=1 "$r" "tests/fuzz/regressions/$name" "tests/fuzz/corpus/$name" $seeds 2>&1)
     rc=$?
     if [ "$rc" -eq 0 ]; then
         pass=$((pass + 1))

@@ -3,6 +3,7 @@
  */
 #include "core/text.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 #include <wchar.h>
@@ -107,4 +108,10 @@ char *u8_fit(const char *s, int width, int pad)
         used++;
     }
     return sb_take(&b);
+}
+
+char *u8_clean(const char *s)
+{
+    size_t w = u8_width(s ? s : "");
+    return u8_fit(s, w > INT_MAX ? INT_MAX : (int)w, 0);
 }

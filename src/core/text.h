@@ -31,4 +31,9 @@ size_t u8_width(const char *s);
  */
 char *u8_fit(const char *s, int width, int pad);
 
+/* s whole, with control characters shown as '?' and bytes that are not
+ * UTF-8 as U+FFFD, as u8_fit() does: for printing data on a terminal
+ * outside curses.  Caller frees the result. */
+char *u8_clean(const char *s);
+
 #endif

@@ -18,7 +18,7 @@
 #include "core/uuid.h"
 
 /* The schema version this carnet writes (PRAGMA user_version). */
-#define ST_SCHEMA_VERSION 3
+#define ST_SCHEMA_VERSION 4
 /* PRAGMA application_id of a carnet study: "CRNT". */
 #define ST_APPLICATION_ID 0x43524E54
 

@@ -70,7 +70,8 @@ static int run_dir(const char *dir)
         snprintf(names[n++], len, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp);
+    if (n)
+        qsort(names, n, sizeof *names, cmp);
     int count = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;
