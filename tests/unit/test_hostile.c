@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include "core/cb_match.h"
 #include "fixture.h"
 
 static char *side(const char *suffix)
@@ -272,6 +273,40 @@ static void test_one_megabyte_note_round_trips_with_its_audit(void **state)
     assert_true(fx_intact(fx_path));
 }
 
+/* A codebook is a shared file: its patterns may be pathological.  The
+ * nested quantifier below backtracks exponentially on a note that almost
+ * matches; the matcher gives up at its step limit (no suggestion) instead
+ * of stalling the keystroke, and ordinary patterns still work on a 1 MB
+ * note. */
+static void test_pathological_pattern_gives_up_and_ordinary_ones_still_match(void **state)
+{
+    (void)state;
+    cb_codebook *cb = cb_new();
+    cb_dimension *d = cb_add_dimension(cb);
+    d->id = xstrdup("d");
+    cb_code *bad = cb_add_code(d);
+    bad->id = xstrdup("bad");
+    cb_code_add_pattern(bad, "^(\\w+\\s?)*$", (cb_pos){1, 1});
+    cb_code *good = cb_add_code(d); /* moves d->codes: bad is stale now */
+    good->id = xstrdup("good");
+    cb_code_add_pattern(good, "\\bprime d.activit", (cb_pos){2, 1});
+    diag_list diags = {0};
+    cb_matcher *m = cb_matcher_new(cb, "t.yaml", &diags);
+    assert_int_equal(diags.n, 0);
+    cb_suggestion out[2];
+    assert_int_equal(cb_matcher_suggest(m, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", out, 2), 0);
+    size_t n = 1024 * 1024;
+    char *note = xmalloc(n + 1);
+    memset(note, 'x', n);
+    memcpy(note + n - 20, " prime d'activité", 18);
+    note[n - 2] = '\0';
+    assert_int_equal(cb_matcher_suggest(m, note, out, 2), 1);
+    assert_int_equal(out[0].code, 1);
+    free(note);
+    cb_matcher_free(m);
+    cb_free(cb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +324,7 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_overwritten_pages_are_reported_damaged, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_one_megabyte_note_round_trips_with_its_audit, fx_setup, fx_teardown),
+        cmocka_unit_test(test_pathological_pattern_gives_up_and_ordinary_ones_still_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
