@@ -116,6 +116,10 @@ build/fuzz/obj/%.o: src/%.c
 	@echo "  CC [fuzz] $<"
 	@$(FUZZ_CC) $(WARN) -O1 -g $(SAN) -fsanitize=fuzzer-no-link $(DEFS) -Isrc $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+# Named only by the pattern rule below: keep make from deleting them as
+# intermediate files.
+.SECONDARY: $(FUZZ_OBJ)
+
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(@D)
 	@echo "  FUZZ $@"
