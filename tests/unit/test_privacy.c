@@ -253,6 +253,31 @@ static void test_purge_removes_the_text_from_tables_audit_and_every_file(void **
     assert_int_equal(fx_count("SELECT count(*) FROM audit"), audits);
 }
 
+/* A reader in the middle of a read keeps the old pages alive in the -wal:
+ * the purge says so, and a second run once it is gone finishes the job. */
+static void test_purge_under_a_reader_says_so_and_a_second_run_finishes(void **state)
+{
+    (void)state;
+    char old_ix[UUID_STRLEN];
+    notes_on_both_sides(old_ix);
+    sqlite3 *reader;
+    assert_int_equal(sqlite3_open(fx_path, &reader), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    st_error e = {0};
+    st_purge_result r;
+    fx_ok(st_purge_notes(fx_db, "2026-09-15", false, "purge", &r, &e), &e);
+    assert_int_equal(r.interaction_notes, 2);
+    assert_false(r.wal_truncated);
+    assert_int_equal(fx_count("SELECT count(*) FROM interaction WHERE note LIKE 'OLD-%'"), 0);
+    sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(reader);
+    fx_ok(st_purge_notes(fx_db, "2026-09-15", false, "purge", &r, &e), &e);
+    assert_true(r.wal_truncated);
+    assert_false(study_holds("OLD-SECOND"));
+    assert_false(study_holds("OLD-SESSION"));
+    assert_true(study_holds("KEPT-NOTE du 15"));
+}
+
 static void test_purge_refuses_a_bad_date_and_the_audit_log_stays_closed_after(void **state)
 {
     (void)state;
@@ -284,6 +309,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backup_is_one_consistent_snapshot_while_another_process_records,
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_purge_removes_the_text_from_tables_audit_and_every_file, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_purge_under_a_reader_says_so_and_a_second_run_finishes, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_purge_refuses_a_bad_date_and_the_audit_log_stays_closed_after,
                                         fx_setup, fx_teardown),
