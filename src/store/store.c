@@ -88,7 +88,8 @@ static st_code no_room(st_db *db, st_error *e, const char *context, const char *
                       db->path, context, (unsigned long long)rl.rlim_cur);
     char *copy = xstrdup(db->path);
     struct statfs vs;
-    bool full = statfs(dirname(copy), &vs) == 0 && (unsigned long long)vs.f_bavail * (unsigned long long)vs.f_bsize < 1024 * 1024;
+    bool full = statfs(dirname(copy), &vs) == 0 &&
+                (unsigned long long)vs.f_bavail * (unsigned long long)vs.f_bsize < 1024 * 1024;
     free(copy);
     if (full || !sqlite_msg)
         return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),

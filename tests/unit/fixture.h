@@ -26,7 +26,8 @@ static char fx_path[128] __attribute__((unused));
 static st_db *fx_db __attribute__((unused));
 static st_session_ctx fx_ctx __attribute__((unused));
 
-static const char FX_CODEBOOK[] __attribute__((unused)) = "carnet_codebook: 1\nid: t\ntitle: T\nlanguage: fr\nversion: 1\n"
+static const char FX_CODEBOOK[] __attribute__((unused)) =
+    "carnet_codebook: 1\nid: t\ntitle: T\nlanguage: fr\nversion: 1\n"
                                   "dimensions:\n  - id: demande\n    label: Demande\n    required: true\n"
                                   "    codes:\n      - id: caf\n        key: c\n        label: CAF\n"
                                   "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n"
