@@ -71,8 +71,8 @@ static inline int fx_teardown(void **state)
     return system(cmd);
 }
 
-/* One integer from file p through a separate read-only connection; -1 and
- * the SQLite message in err (when not NULL) on failure. */
+/* One integer from file p through a separate read-only connection, as
+ * another program reading the file would see it; -1 on failure. */
 static inline long long fx_count_in(const char *p, const char *sql)
 {
     sqlite3 *c;
