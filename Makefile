@@ -5,6 +5,8 @@
 #   make test     the whole test suite (unit tests plain and under ASan+UBSan,
 #                 terminal tests, export read-back tests)
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg
+#   make fuzz     build the libFuzzer harnesses (tests/fuzz/fuzz_*.c) with
+#                 clang and run each for FUZZ_SECONDS (FUZZ=NAME... for some)
 #
 # Libraries are found with pkg-config.  The targets that need them re-enter
 # make after `deps`, so that on a fresh Debian 12 machine `make run` and
@@ -29,6 +31,8 @@ TEST_DEBS := libcmocka-dev tmux sqlite3 python3 python3-openpyxl python3-yaml lo
              libreoffice-calc-nogui
 # and for `make bench` (GNU time for the peak memory, openpyxl for the baseline).
 BENCH_DEBS := time python3 python3-openpyxl tzdata
+# To fuzz (clang's libFuzzer and sanitizer runtimes).
+FUZZ_DEBS := clang-14 libclang-rt-14-dev
 # /usr/bin/python3 is Debian's, the one python3-openpyxl installs for.
 PYTHON    ?= /usr/bin/python3
 
@@ -38,6 +42,16 @@ WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS      := -D_GNU_SOURCE -DCARNET_VERSION='"$(VERSION)"' -DCARNET_DATADIR='"$(DATADIR)"' \
              -DCARNET_LOCALEDIR='"$(LOCALEDIR)"'
 SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CC   ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ      ?=
+
+# At-rest encryption with SQLCipher does not fit Debian 12's SQLCipher 3.4.1:
+# see doc/privacy.md, "At-rest encryption".
+ifeq ($(SQLCIPHER),1)
+$(error SQLCIPHER=1 is not supported: Debian 12's SQLCipher 3.4.1 is built on SQLite 3.15.2, without the JSON \
+functions, upsert and unixepoch() that carnet's store needs. See doc/privacy.md, "At-rest encryption")
+endif
 
 # Evaluated when used, after `deps` has run.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -58,8 +72,15 @@ UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 # (po/fr/core.po, po/fr/observe.po...), joined with msgcat at build time.
 LANGS     := $(sort $(patsubst po/%/,%,$(dir $(wildcard po/*/*.po))))
 MO        := $(LANGS:%=build/locale/%/LC_MESSAGES/carnet.mo)
+# Fuzz harnesses: tests/fuzz/fuzz_NAME.c, built with clang and libFuzzer
+# into build/fuzz/, and with gcc and ASan+UBSan into build/asan/replay/ to
+# replay the kept inputs in `make check` (tests/fuzz/fuzz.h).
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ  := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/replay/%)
 
-.PHONY: all run test check deps deps-test install uninstall clean bench bench-keys fuzz pot
+.PHONY: all run test check deps deps-test install uninstall clean bench bench-keys fuzz fuzz-build fuzz-run pot
 
 all: carnet $(MO)
 
@@ -93,6 +114,27 @@ build/asan/tests/%: tests/unit/%.c $(ASAN_LIB)
 	@$(CC) $(WARN) -O1 -g $(SAN) $(DEFS) -Isrc -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(ASAN_LIB) \
 	    $(PKG_LIBS) $(TEST_LIBS)
 
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC [fuzz] $<"
+	@$(FUZZ_CC) $(WARN) -O1 -g $(SAN) -fsanitize=fuzzer-no-link $(DEFS) -Isrc $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Named only by the pattern rule below: keep make from deleting them as
+# intermediate files.
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZ $@"
+	@$(FUZZ_CC) $(WARN) -O1 -g $(SAN) -fsanitize=fuzzer $(DEFS) -Isrc -Itests/fuzz $(PKG_CFLAGS) -o $@ $< \
+	    $(FUZZ_OBJ) $(PKG_LIBS)
+
+build/asan/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ASAN_LIB)
+	@mkdir -p $(@D)
+	@echo "  REPLAY [asan] $@"
+	@$(CC) $(WARN) -O1 -g $(SAN) $(DEFS) -Isrc -Itests/fuzz $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(ASAN_LIB) $(PKG_LIBS)
+
 .SECONDEXPANSION:
 build/locale/%/LC_MESSAGES/carnet.mo: $$(wildcard po/%/*.po)
 	@mkdir -p $(@D)
@@ -122,6 +164,15 @@ deps:
 deps-test:
 	@sh tests/deps.sh $(DEBS) $(TEST_DEBS)
 
+fuzz:
+	@sh tests/deps.sh $(DEBS) $(FUZZ_DEBS)
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-run: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@./tests/demo-run.sh
@@ -137,7 +188,7 @@ bench:
 	@PYTHON=$(PYTHON) sh bench/run.sh
 
 # `check` assumes the dependencies are there.
-check: all build/asan/carnet $(UNIT_BIN) $(UNIT_ASAN)
+check: all build/asan/carnet $(UNIT_BIN) $(UNIT_ASAN) $(REPLAY_BIN)
 	@PYTHON=$(PYTHON) sh tests/run-all.sh
 
 install: all
@@ -158,4 +209,4 @@ uninstall:
 clean:
 	rm -rf build carnet
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -2,6 +2,9 @@
 # Runs every suite of carnet's tests and ends with one line
 # "N passed, N failed" that sums them:
 #   - unit tests (cmocka), built plain and with ASan+UBSan;
+#   - fuzz replays: every input kept for a fuzz harness (its findings under
+#     tests/fuzz/regressions/NAME/, its corpus and seed folders) run through the harness
+#     built with ASan+UBSan, one test per harness;
 #   - functional tests (tests/func, Python's unittest driving the real
 #     binary, built with ASan+UBSan, through tmux, and reading exports back
 #     with openpyxl).
@@ -29,6 +32,24 @@ for t in build/tests/test_* build/asan/tests/test_*; do
     fail=$((fail + f))
 done
 
+for r in build/asan/replay/fuzz_*; do
+    [ -x "$r" ] || continue
+    name=${r##*/fuzz_}
+    seeds=$(sed -n 's/.*FUZZ_SEEDS:\(.*\)/\1/p' "tests/fuzz/fuzz_$name.c" | head -n 1)
+    # shellcheck disable=SC2086 # seeds is a list of folders
+    out=$(ASAN_OPTIONS=detect_leaks=1 "$r" "tests/fuzz/regressions/$name" "tests/fuzz/corpus/$name" $seeds 2>&1)
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        pass=$((pass + 1))
+        printf '%s\n' "$out" | tail -n 1
+    else
+        printf '%s\n' "$out" | tail -n 40
+        echo "replay $name: FAILED (exit $rc)"
+        failed_names="$failed_names $r"
+        fail=$((fail + 1))
+    fi
+done
+
 CARNET_BIN=${CARNET_BIN:-build/asan/carnet}
 export CARNET_BIN
 out=$("$PYTHON" tests/func/run.py 2>&1)
@@ -46,6 +67,6 @@ fi
 pass=$((pass + p))
 fail=$((fail + f))
 
-[ -n "$failed_names" ] && echo "failing unit suites:$failed_names"
+[ -n "$failed_names" ] && echo "failing unit suites and replays:$failed_names"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 
 #ifndef CARNET_DATADIR
@@ -23,10 +24,14 @@ void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("carnet: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    /* Messages quote names, keys and file names from the data: a control
+     * character among them must not reach the terminal. */
+    char *clean = u8_clean(msg);
+    fprintf(stderr, "carnet: %s\n", clean);
+    free(clean);
+    free(msg);
 }
 
 int cli_usage(const char *cmd, const char *args)
@@ -55,13 +60,20 @@ st_db *cli_open_study(cli_ctx *ctx, st_open_flags flags)
     return db;
 }
 
-void cli_print_diags(const diag_list *l)
+void cli_print_diags_to(FILE *out, const diag_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         char *s = diag_format(&l->items[i]);
-        fprintf(stderr, "%s\n", s);
+        char *clean = u8_clean(s);
+        fprintf(out, "%s\n", clean);
+        free(clean);
         free(s);
     }
+}
+
+void cli_print_diags(const diag_list *l)
+{
+    cli_print_diags_to(stderr, l);
 }
 
 char *cli_exe_dir(void)

@@ -39,7 +39,8 @@ typedef struct cli_command {
 /* The table (commands.c), ended by an entry whose name is NULL. */
 extern const cli_command cli_commands[];
 
-/* Prints "carnet: message" on stderr (the message is already translated). */
+/* Prints "carnet: message" on stderr (the message is already translated;
+ * control characters from the data are shown as '?'). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints the usage of cmd ("carnet NAME ARGS") and returns EXIT_USAGE. */
@@ -50,8 +51,10 @@ int cli_bad_usage(const char *name);
 /* Opens the study of ctx; on failure prints the reason and returns NULL. */
 st_db *cli_open_study(cli_ctx *ctx, st_open_flags flags);
 
-/* Prints every diagnostic as FILE:LINE:COL: message on stderr. */
+/* Prints every diagnostic as FILE:LINE:COL: message on stderr (on out),
+ * control characters shown as '?'. */
 void cli_print_diags(const diag_list *l);
+void cli_print_diags_to(FILE *out, const diag_list *l);
 
 /*
  * Finds a file shipped with carnet (rel is e.g. "codebooks/x.yaml"):

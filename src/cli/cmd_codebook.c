@@ -204,11 +204,7 @@ static int cb_check(cli_ctx *ctx, int argc, char **argv)
         diag_list d = {0};
         cb_codebook *cb;
         if (read_codebook(argv[i], NULL, &cb, &d, NULL)) {
-            for (size_t k = 0; k < d.n; k++) {
-                char *s = diag_format(&d.items[k]);
-                printf("%s\n", s);
-                free(s);
-            }
+            cli_print_diags_to(stdout, &d);
             rc = EXIT_FAIL;
         } else {
             size_t ncodes = 0;
@@ -411,7 +407,12 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
     st_close(db);
     if (!cb)
         return EXIT_FAIL;
-    printf("%s — %s (%s, version %d)\n", cb->id, cb->title, cb->language, cb->version);
+    /* Every text from the codebook goes through u8_fit or u8_clean: a
+     * control character in a label never reaches the terminal. */
+    char *title = u8_clean(cb->title), *lang = u8_clean(cb->language);
+    printf("%s — %s (%s, version %d)\n", cb->id, title, lang, cb->version);
+    free(title);
+    free(lang);
     /* Column widths from the content, so the table stays aligned whatever
      * the labels' accents. */
     int wkey = (int)u8_width(_("KEY"));
@@ -438,8 +439,10 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
         const char *mode = d->mode == CB_MULTIPLE ? _("multiple choice")
                            : d->mode == CB_TEXT   ? _("free text")
                                                   : _("single choice");
-        printf("\n%s [%s] — %s%s%s\n", d->label, d->id, mode, d->required ? _(", required") : "",
+        char *label = u8_clean(d->label);
+        printf("\n%s [%s] — %s%s%s\n", label, d->id, mode, d->required ? _(", required") : "",
                d->retired ? _(", retired") : "");
+        free(label);
         if (!d->ncodes)
             continue;
         fputs("  ", stdout);

@@ -14,6 +14,8 @@ int cmd_observe(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(cli_ctx *ctx, int argc, char **argv);
+int cmd_purge(cli_ctx *ctx, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"init", "[--codebook FILE] [--site NAME] [--name NAME]",
@@ -33,5 +35,8 @@ const cli_command cli_commands[] = {
      N_("code training vignettes, scored against the reference; list the runs"), cmd_train},
     {"demo", "[--interactions N] [--sites K] [--seed S] [--from DATE] [--days N]",
      N_("fill the study with a year of synthetic interactions"), cmd_demo},
+    {"backup", "FILE [--force]", N_("copy the study to FILE, consistent even while it is being coded"), cmd_backup},
+    {"purge", "--notes-before DATE [--dry-run]",
+     N_("remove the notes dated before DATE from the study and its audit log"), cmd_purge},
     {NULL, NULL, NULL, NULL},
 };

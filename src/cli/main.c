@@ -3,6 +3,7 @@
  * subcommand named on the command line.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +66,10 @@ static void setup_locale(void)
 
 int main(int argc, char **argv)
 {
+    /* Under a file-size limit (ulimit -f) a write past it would kill the
+     * program with SIGXFSZ, mid-transaction; ignored, the write fails with
+     * EFBIG, SQLite rolls back, and the store says what happened. */
+    signal(SIGXFSZ, SIG_IGN);
     setup_locale();
     cli_ctx ctx = {0};
     const char *env_db = getenv("CARNET_DB");

@@ -18,6 +18,12 @@
 #include "core/util.h"
 
 #define MATCH_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
+/* A pattern with nested quantifiers, such as '^(\w+\s?)*$', backtracks
+ * exponentially on a note that almost matches; PCRE2's default limit (ten
+ * million steps) lets one keystroke take a second.  This one bounds it to
+ * a few milliseconds, far above what the patterns of a codebook need; a
+ * pattern that reaches it simply does not match (a suggestion is a hint). */
+#define MATCH_LIMIT 1000000
 
 typedef struct code_pats {
     pcre2_code **suggest; /* one per pattern; NULL where it failed to compile */
@@ -36,6 +42,7 @@ struct cb_matcher {
     const cb_codebook *cb;
     dim_pats *dims; /* one per dimension */
     pcre2_match_data *md;
+    pcre2_match_context *mc;
 };
 
 /* Compiles one pattern; on failure appends PCRE2's own message at pos. */
@@ -90,11 +97,13 @@ cb_matcher *cb_matcher_new(const cb_codebook *cb, const char *file, diag_list *d
         }
     }
     m->md = pcre2_match_data_create(1, NULL);
-    if (!m->md) {
+    m->mc = pcre2_match_context_create(NULL);
+    if (!m->md || !m->mc) {
         /* Same policy as the x* allocators: no half-built matcher. */
         fputs("carnet: out of memory\n", stderr);
         abort();
     }
+    pcre2_set_match_limit(m->mc, MATCH_LIMIT);
     return m;
 }
 
@@ -116,6 +125,7 @@ void cb_matcher_free(cb_matcher *m)
     }
     free(m->dims);
     pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
     free(m);
 }
 
@@ -123,7 +133,7 @@ static bool matches(const cb_matcher *m, const pcre2_code *re, const char *text)
 {
     if (!re)
         return false;
-    int rc = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, m->md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, m->md, m->mc);
     return rc >= 0;
 }
 

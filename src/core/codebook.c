@@ -11,6 +11,7 @@
 #include "core/cb_match.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -511,9 +512,74 @@ static void validate_code(const cb_codebook *cb, const cb_dimension *d, size_t c
                  cid);
 }
 
+/* The first control character of s (C0, DEL, C1; in multi-line text, a
+ * newline or tab is allowed), or 0.  Codebooks are shared files: a label
+ * holding ESC or CSI would be a command to every terminal that shows it. */
+static uint32_t control_in(const char *s, bool multiline)
+{
+    size_t n = s ? strlen(s) : 0;
+    while (n) {
+        uint32_t cp;
+        size_t k = u8_decode(s, n, &cp);
+        bool allowed = multiline && (cp == '\n' || cp == '\t');
+        if (!allowed && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)))
+            return cp;
+        s += k;
+        n -= k;
+    }
+    return 0;
+}
+
+static void check_chars(const char *value, const char *field, const char *owner, cb_pos pos, bool multiline,
+                        const char *file, diag_list *out)
+{
+    uint32_t cp = control_in(value, multiline);
+    if (!cp)
+        return;
+    if (multiline)
+        diag_add(out, file, pos.line, pos.col,
+                 _("control character U+%04X in '%s' of %s: expected text (line breaks and tabs are allowed)"),
+                 (unsigned)cp, field, owner);
+    else
+        diag_add(out, file, pos.line, pos.col,
+                 _("control character U+%04X in '%s' of %s: expected text on one line"), (unsigned)cp, field, owner);
+}
+
+/* Every text field of the codebook is checked for control characters. */
+static void validate_chars(const cb_codebook *cb, const char *file, diag_list *out)
+{
+    char *owner = xasprintf(_("codebook '%s'"), cb->id ? cb->id : "?");
+    check_chars(cb->title, "title", owner, cb->pos, false, file, out);
+    check_chars(cb->language, "language", owner, cb->pos, false, file, out);
+    check_chars(cb->description, "description", owner, cb->pos, true, file, out);
+    free(owner);
+    for (size_t i = 0; i < cb->ndims; i++) {
+        const cb_dimension *d = &cb->dims[i];
+        owner = xasprintf(_("dimension '%s'"), d->id ? d->id : "?");
+        check_chars(d->label, "label", owner, d->pos, false, file, out);
+        check_chars(d->description, "description", owner, d->pos, true, file, out);
+        check_chars(d->validate_message, "validate_message", owner, d->pos, false, file, out);
+        free(owner);
+        for (size_t j = 0; j < d->ncodes; j++) {
+            const cb_code *c = &d->codes[j];
+            owner = xasprintf(_("code '%s'"), c->id ? c->id : "?");
+            const char *single[][2] = {{"label", c->label}, {"validate_message", c->validate_message},
+                                       {"color", c->color}, {"guid", c->guid}};
+            const char *multi[][2] = {{"definition", c->definition}, {"when_to_use", c->when_to_use},
+                                      {"when_not_to_use", c->when_not_to_use}, {"example", c->example}};
+            for (size_t k = 0; k < 4; k++)
+                check_chars(single[k][1], single[k][0], owner, c->pos, false, file, out);
+            for (size_t k = 0; k < 4; k++)
+                check_chars(multi[k][1], multi[k][0], owner, c->pos, true, file, out);
+            free(owner);
+        }
+    }
+}
+
 size_t cb_validate(const cb_codebook *cb, const char *file, diag_list *out)
 {
     size_t before = out->n;
+    validate_chars(cb, file, out);
     if (cb->format != 1)
         diag_add(out, file, cb->pos.line, cb->pos.col, _("unsupported format version %d: expected carnet_codebook: 1"),
                  cb->format);

@@ -3,6 +3,8 @@
  */
 #include "core/text.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -33,9 +35,16 @@ size_t u8_decode(const char *str, size_t n, uint32_t *cp)
     return len;
 }
 
+/* C0 controls, DEL and the C1 controls (U+0080..U+009F): U+009B is CSI,
+ * which some terminals obey like ESC [, so none may reach the screen. */
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
 int u8_cp_width(uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7F)
+    if (is_control(cp))
         return 1; /* shown as '?' */
     if (cp < 0x7F)
         return 1;
@@ -81,7 +90,7 @@ char *u8_fit(const char *s, int width, int pad)
         int w = u8_cp_width(cp);
         if (used + w > room)
             break;
-        if (cp < 0x20 || cp == 0x7F)
+        if (is_control(cp))
             sb_addc(&b, '?');
         else if (cp == 0xFFFD && k == 1)
             sb_add(&b, "\xEF\xBF\xBD");
@@ -193,4 +202,10 @@ void u8_lines_free(char **lines, size_t n)
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);
+}
+
+char *u8_clean(const char *s)
+{
+    size_t w = u8_width(s ? s : "");
+    return u8_fit(s, w > INT_MAX ? INT_MAX : (int)w, 0);
 }

@@ -25,7 +25,9 @@ size_t u8_width(const char *s);
 /*
  * s cut to at most width columns (ending in "…" when cut) and, when pad is
  * non-zero, padded with spaces to exactly width columns.  Control
- * characters are shown as '?'.  Caller frees the result.
+ * characters (C0, DEL and C1, which terminals may obey) are shown as '?',
+ * bytes that are not UTF-8 as U+FFFD: data never sends the terminal a
+ * command.  Caller frees the result.
  */
 char *u8_fit(const char *s, int width, int pad);
 
@@ -37,5 +39,10 @@ char *u8_fit(const char *s, int width, int pad);
  */
 size_t u8_wrap(const char *s, int width, char ***lines);
 void u8_lines_free(char **lines, size_t n);
+
+/* s whole, with control characters shown as '?' and bytes that are not
+ * UTF-8 as U+FFFD, as u8_fit() does: for printing data on a terminal
+ * outside curses.  Caller frees the result. */
+char *u8_clean(const char *s);
 
 #endif

@@ -112,6 +112,19 @@ static const char *const migrations[] = {
      * and who saved each codebook version from the editor. */
     "ALTER TABLE code ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;"
     "ALTER TABLE codebook_version ADD COLUMN saved_by TEXT;",
+
+    /* 6: the audit log may be scrubbed of note text by `carnet purge`, and
+     * by nothing else.  The update trigger lets an UPDATE through only when
+     * carnet_purge_authorized() answers 1 (st_purge.c registers it on its
+     * own connection for the length of a purge; any other connection, such
+     * as the sqlite3 shell, fails with "no such function") and the row keeps
+     * everything but its snapshots.  Deleting audit rows stays refused. */
+    "DROP TRIGGER audit_append_only_update;"
+    "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit"
+    "  WHEN NOT (carnet_purge_authorized() AND NEW.seq = OLD.seq AND NEW.id = OLD.id"
+    "    AND NEW.interaction_id IS OLD.interaction_id AND NEW.at = OLD.at AND NEW.who IS OLD.who"
+    "    AND NEW.action = OLD.action)"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
 const char *st_migration_sql(int n)

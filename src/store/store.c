@@ -11,11 +11,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h> /* not statvfs.h: its ST_WRITE would clash with ours */
 #include <unistd.h>
 
 #include "core/i18n.h"
@@ -69,6 +72,32 @@ st_code st_set(st_error *e, st_code code, const char *fmt, ...)
     return code;
 }
 
+/*
+ * A write that failed for want of room.  SQLite's own errno is not reliable
+ * by then (later system calls overwrite it), so look at the two usual
+ * causes: the process's file-size limit (ulimit -f), which df would not
+ * show, and the free space of the study's folder.
+ */
+static st_code no_room(st_db *db, st_error *e, const char *context, const char *sqlite_msg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        return st_set(e, ST_ERR_FULL,
+                      _("%s: %s: the file-size limit is reached (ulimit -f: %llu bytes); nothing was recorded. Raise "
+                        "the limit and retry"),
+                      db->path, context, (unsigned long long)rl.rlim_cur);
+    char *copy = xstrdup(db->path);
+    struct statfs vs;
+    bool full = statfs(dirname(copy), &vs) == 0 &&
+                (unsigned long long)vs.f_bavail * (unsigned long long)vs.f_bsize < 1024 * 1024;
+    free(copy);
+    if (full || !sqlite_msg)
+        return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),
+                      db->path, context);
+    return st_set(e, ST_ERR_FULL, _("%s: %s: cannot write to disk (%s); nothing was recorded"), db->path, context,
+                  sqlite_msg);
+}
+
 st_code st_fail(st_db *db, st_error *e, const char *context)
 {
     int rc = sqlite3_extended_errcode(db->db);
@@ -83,18 +112,19 @@ st_code st_fail(st_db *db, st_error *e, const char *context)
                       _("%s: %s: the study is read-only (check the permissions of the file and its folder)"), db->path,
                       context);
     case SQLITE_FULL:
-        return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),
-                      db->path, context);
+        return no_room(db, e, context, NULL);
     case SQLITE_IOERR:
         if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
-            return st_set(e, ST_ERR_FULL, _("%s: %s: cannot write to disk (%s); nothing was recorded"), db->path,
-                          context, m);
+            return no_room(db, e, context, m);
         return st_set(e, ST_ERR_OPEN, _("%s: %s: input/output error (%s)"), db->path, context, m);
     case SQLITE_CORRUPT:
         return st_set(e, ST_ERR_CORRUPT, _("%s: %s: the study file is damaged (%s); restore it from a backup"),
                       db->path, context, m);
     case SQLITE_NOTADB:
-        return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (not an SQLite database)"), db->path);
+        return st_set(e, ST_ERR_NOTSTUDY,
+                      _("%s: not a carnet study (not an SQLite database, or one damaged beyond reading: if it was a "
+                        "study, restore it from a backup)"),
+                      db->path);
     case SQLITE_CANTOPEN:
         return st_set(e, ST_ERR_OPEN, _("%s: cannot open the study: %s"), db->path, m);
     case SQLITE_CONSTRAINT:
@@ -287,6 +317,129 @@ fail:
     return e->code;
 }
 
+/* The folder holding path, as a new string. */
+static char *folder_of(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *dir = xstrdup(dirname(copy));
+    free(copy);
+    return dir;
+}
+
+/* Whether path with suffix ("-wal") exists and holds data. */
+static bool side_has_content(const char *path, const char *suffix)
+{
+    char *side = xasprintf("%s%s", path, suffix);
+    struct stat sb;
+    bool has = stat(side, &sb) == 0 && sb.st_size > 0;
+    free(side);
+    return has;
+}
+
+/* Whether this process could write the study and create its -wal and
+ * -shm files beside it. */
+static bool can_write_beside(const char *path)
+{
+    char *dir = folder_of(path);
+    bool ok = access(path, W_OK) == 0 && access(dir, W_OK | X_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded for SQLite's URI
+ * parser (a '?' or '%' in a folder name must stay a file name). */
+static char *immutable_uri(const char *path)
+{
+    strbuf b = {0};
+    sb_add(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+            sb_addc(&b, (char)*p);
+        else
+            sb_printf(&b, "%%%02X", *p);
+    }
+    sb_add(&b, "?immutable=1");
+    return sb_take(&b);
+}
+
+/* Recording needs the study, its folder (for the -wal and -shm files that
+ * WAL mode creates) and any -wal or -shm already there to be writable.
+ * Each refusal names the one thing to fix. */
+static st_code check_writable(const char *path, st_error *e)
+{
+    if (access(path, W_OK) != 0)
+        return st_set(e, ST_ERR_READONLY,
+                      _("%s: the study is read-only (%s); nothing can be recorded. Check its permissions"), path,
+                      strerror(errno));
+    char *dir = folder_of(path);
+    st_code c = ST_OK;
+    if (access(dir, W_OK | X_OK) != 0)
+        c = st_set(e, ST_ERR_READONLY,
+                   _("%s: the folder %s cannot be written (%s): carnet records through %s-wal and %s-shm files "
+                     "beside the study. Move the study to a folder you can write, or change the folder's "
+                     "permissions"),
+                   path, dir, strerror(errno), path, path);
+    free(dir);
+    static const char *const sides[] = {"-wal", "-shm"};
+    for (size_t i = 0; !c && i < 2; i++) {
+        char *side = xasprintf("%s%s", path, sides[i]);
+        if (access(side, F_OK) == 0 && access(side, W_OK) != 0)
+            c = st_set(e, ST_ERR_READONLY,
+                       _("%s: %s is read-only (%s), left so by a program that read the study without write access; "
+                         "nothing can be recorded until it is writable like the study (chmod 600 %s)"),
+                       path, side, strerror(errno), side);
+        free(side);
+    }
+    return c;
+}
+
+/* A file shorter than its header says was cut (a copy stopped half-way, a
+ * full disk during a copy): say so before SQLite reads zeros.  The header's
+ * page count is trusted only when SQLite marks it valid, and only when no
+ * -wal file could hold the missing pages. */
+static st_code check_length(const char *path, off_t size, st_error *e)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ST_OK; /* SQLite will say why */
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0 || side_has_content(path, "-wal"))
+        return ST_OK;
+    unsigned long page = (unsigned long)h[16] << 8 | h[17];
+    if (page == 1)
+        page = 65536;
+    unsigned long long pages = (unsigned long long)h[28] << 24 | h[29] << 16 | h[30] << 8 | h[31];
+    bool valid = pages > 0 && !memcmp(h + 24, h + 92, 4);
+    if (page < 512 || (page & (page - 1)))
+        return ST_OK; /* not a size SQLite writes: it will refuse the file itself */
+    unsigned long long want = pages * page;
+    if ((valid && (unsigned long long)size < want) || (unsigned long long)size % page)
+        return st_set(e, ST_ERR_CORRUPT,
+                      _("%s: the study file is damaged: it is cut short (%lld bytes, %llu expected); restore it "
+                        "from a backup"),
+                      path, (long long)size, valid ? want : ((unsigned long long)size / page + 1) * page);
+    return ST_OK;
+}
+
+st_code st_check_structure(st_db *db, const char *pragma, const char *damaged_fmt, st_error *e)
+{
+    sqlite3_stmt *st;
+    if (st_prepare(db, &st, pragma, e))
+        return e->code;
+    int rc = sqlite3_step(st);
+    char *res = rc == SQLITE_ROW ? st_col_dup(st, 0) : NULL;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return st_fail(db, e, _("checking the study"));
+    st_code c = ST_OK;
+    if (strcmp(res, "ok") != 0)
+        c = st_set(e, ST_ERR_CORRUPT, damaged_fmt, db->path, res);
+    free(res);
+    return c;
+}
+
 st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e)
 {
     *out = NULL;
@@ -301,14 +454,23 @@ st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e)
         return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (not a regular file)"), path);
     if (sb.st_size == 0)
         return st_set(e, ST_ERR_NOTSTUDY, _("%s: not a carnet study (empty file)"), path);
-    if (flags & ST_WRITE && access(path, W_OK) != 0)
-        return st_set(e, ST_ERR_READONLY,
-                      _("%s: the study is read-only (%s); nothing can be recorded. Check its permissions"), path,
-                      strerror(errno));
+    if (flags & ST_WRITE && check_writable(path, e))
+        return e->code;
+    if (check_length(path, sb.st_size, e))
+        return e->code;
 
     st_db *db = handle_new(path);
+    /* A reader that cannot write beside the study opens it immutable: SQLite
+     * would otherwise create -wal and -shm files it cannot remove, with the
+     * study's read-only mode, which later block the owner's writes (or
+     * fail to, in a read-only folder).  Safe because nothing is writing: a
+     * writer keeps a -wal file, and with content there it reads normally. */
+    bool immutable = !(flags & ST_WRITE) && !can_write_beside(path) && !side_has_content(path, "-wal");
+    char *uri = immutable ? immutable_uri(path) : NULL;
     int oflags = (flags & ST_WRITE) ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
-    if (sqlite3_open_v2(path, &db->db, oflags, NULL) != SQLITE_OK) {
+    int orc = sqlite3_open_v2(uri ? uri : path, &db->db, oflags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    free(uri);
+    if (orc != SQLITE_OK) {
         st_fail(db, e, _("opening the study"));
         st_close(db);
         return e->code;
@@ -336,8 +498,17 @@ st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e)
             /* A reader cannot migrate; reopen for writing just for that. */
             st_close(db);
             st_db *w;
-            if (st_open(path, ST_WRITE, &w, e))
+            if (st_open(path, ST_WRITE, &w, e)) {
+                if (e->code == ST_ERR_READONLY) {
+                    char why[sizeof e->msg];
+                    snprintf(why, sizeof why, "%s", e->msg);
+                    st_set(e, ST_ERR_READONLY,
+                           _("this study was written by an older carnet (schema %d) and must first be upgraded to "
+                             "schema %d, which needs write access: %s"),
+                           ver, ST_SCHEMA_VERSION, why);
+                }
                 return e->code;
+            }
             st_close(w);
             return st_open(path, flags, out, e);
         }
@@ -357,7 +528,23 @@ st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e)
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
-        st_fail(db, e, _("opening the study"));
+        int ext = sqlite3_extended_errcode(db->db);
+        if (!(flags & ST_WRITE) && ((ext & 0xFF) == SQLITE_CANTOPEN || (ext & 0xFF) == SQLITE_READONLY))
+            st_set(e, ST_ERR_READONLY,
+                   _("%s: cannot read the study: its folder cannot be written and it has changes not yet merged "
+                     "into the file (%s-wal). Copy the study with its -wal and -shm files to a folder you can write"),
+                   path, path);
+        else
+            st_fail(db, e, _("opening the study"));
+        st_close(db);
+        return e->code;
+    }
+    /* Before recording anything, a full check of the file's structure:
+     * writing into a damaged file can spread the damage (see
+     * doc/reliability.md for its cost on a large study). */
+    if (flags & ST_WRITE &&
+        st_check_structure(db, "PRAGMA quick_check(1)",
+                           _("%s: the study file is damaged (%s); restore it from a backup"), e)) {
         st_close(db);
         return e->code;
     }

@@ -18,7 +18,7 @@
 #include "core/uuid.h"
 
 /* The schema version this carnet writes (PRAGMA user_version). */
-#define ST_SCHEMA_VERSION 5
+#define ST_SCHEMA_VERSION 6
 /* PRAGMA application_id of a carnet study: "CRNT". */
 #define ST_APPLICATION_ID 0x43524E54
 
@@ -65,6 +65,14 @@ st_code st_create(const char *path, const char *name, st_db **out, st_error *e);
  * Opens an existing study, migrating an older schema forward (inside one
  * transaction: a failed migration leaves the file as it was).  Caller closes
  * *out with st_close().
+ *
+ * Refusals name the cause and what to do (doc/reliability.md): a study cut
+ * short is ST_ERR_CORRUPT at once; ST_WRITE needs the study, its folder
+ * and any -wal/-shm beside it to be writable (ST_ERR_READONLY naming the
+ * one that is not) and runs PRAGMA quick_check before returning, so that
+ * nothing is written into a damaged file (ST_ERR_CORRUPT).  ST_READ of a
+ * study this process cannot write beside opens it immutable, creating no
+ * -wal or -shm file.
  */
 st_code st_open(const char *path, st_open_flags flags, st_db **out, st_error *e);
 

@@ -53,15 +53,16 @@ class CarnetTest(unittest.TestCase):
         self.db = os.path.join(self.dir, "study.db")
         self.addCleanup(shutil.rmtree, self.dir, True)
 
-    def carnet(self, *args, env=None, input=None, db=True, timeout=120, cwd=None):
+    def carnet(self, *args, env=None, input=None, db=True, timeout=120, cwd=None, **popen):
         """Runs carnet with --db set to this test's study; returns the
-        CompletedProcess (stdout and stderr as text)."""
+        CompletedProcess (stdout and stderr as text).  popen goes to
+        subprocess.run (preexec_fn, user...)."""
         argv = [CARNET]
         if db:
             argv += ["--db", self.db]
         argv += list(args)
         return subprocess.run(argv, capture_output=True, text=True, env=base_env(env), input=input,
-                              timeout=timeout, cwd=cwd or self.dir)
+                              timeout=timeout, cwd=cwd or self.dir, **popen)
 
     def ok(self, *args, **kw):
         r = self.carnet(*args, **kw)

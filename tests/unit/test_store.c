@@ -252,7 +252,8 @@ static void test_audit_log_refuses_updates_and_deletes(void **state)
     sqlite3_open(path, &s);
     char *err = NULL;
     assert_int_not_equal(sqlite3_exec(s, "UPDATE audit SET action = 'x'", NULL, NULL, &err), SQLITE_OK);
-    assert_non_null(strstr(err, "append-only"));
+    /* Only carnet's purge registers the function the trigger asks for. */
+    assert_non_null(strstr(err, "carnet_purge_authorized"));
     sqlite3_free(err);
     assert_int_not_equal(sqlite3_exec(s, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(s);

@@ -51,6 +51,10 @@ static void test_fit_cuts_with_an_ellipsis_and_pads(void **state)
     s = u8_fit("a\tb\x1b", 10, 0);
     assert_string_equal(s, "a?b?");
     free(s);
+    /* U+009B is CSI in C1: "\xc2\x9b" "31m" would turn the screen red. */
+    s = u8_fit("\xc2\x9b" "31m\x7f\xc2\x85", 10, 0);
+    assert_string_equal(s, "?31m??");
+    free(s);
     s = u8_fit("日本語", 5, 0);
     assert_int_equal(u8_width(s), 5);
     free(s);
