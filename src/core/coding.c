@@ -301,7 +301,7 @@ size_t cod_visible_codes(const cb_dimension *d, size_t *idx, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->ncodes; i++)
-        if (!d->codes[i].retired) {
+        if (cb_code_active(&d->codes[i])) {
             if (idx && n < max)
                 idx[n] = i;
             n++;
@@ -356,7 +356,7 @@ void cod_reset_highlight(cod_state *s)
         return;
     size_t pos = 0;
     for (size_t i = 0; i < d->ncodes; i++) {
-        if (d->codes[i].retired)
+        if (!cb_code_active(&d->codes[i]))
             continue;
         if (x->ans[x->dim].on[i]) {
             s->hl = pos;

@@ -407,7 +407,9 @@ long cod_tally_dim(const cb_codebook *cb);
 const cb_dimension *cod_panel_dim(const cod_state *s, const cb_codebook **cb_out);
 /* The code under the highlight, or NULL. */
 const cb_code *cod_entry_code(const cod_state *s, const cb_dimension **dim_out);
-/* The visible (not retired) codes of d, in order: index of the i-th one. */
+/* The codes of d offered as choices, in order: neither retired nor headings
+ * (codable: false, which only group the codes under them).  Writes the
+ * index of the i-th one into idx[i] (at most max); returns how many. */
 size_t cod_visible_codes(const cb_dimension *d, size_t *idx, size_t max);
 
 /* Whether x has no answer on dimension d. */

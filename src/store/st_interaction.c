@@ -355,7 +355,7 @@ st_code st_ix_tally(st_db *db, const st_session_ctx *ctx, const char *dim, const
 /* ---- codes and answers ------------------------------------------------- */
 
 /* Checks that dim (and code, when not NULL) exist in the codebook version
- * of interaction ix; need_active also refuses retired ones.  Sets *mode to
+ * of interaction ix; need_active also refuses retired ones and headings.  Sets *mode to
  * the dimension's mode when mode is not NULL. */
 static st_code check_dim(st_db *db, const char *ix, const char *dim, char **mode, st_error *e)
 {
@@ -379,19 +379,24 @@ static st_code check_code(st_db *db, const char *ix, const char *dim, const char
                           st_error *e)
 {
     const char *args[] = {ix, dim, code};
-    char *retired;
+    char *state;
     if (query_text(db,
-                   "SELECT c.retired FROM interaction i JOIN code c ON c.version_id = i.codebook_version_id"
+                   "SELECT CASE WHEN c.retired THEN 'retired' WHEN NOT c.codable THEN 'heading' ELSE 'active' END"
+                   " FROM interaction i JOIN code c ON c.version_id = i.codebook_version_id"
                    " WHERE i.id = ?1 AND c.dimension_id = ?2 AND c.id = ?3",
-                   args, 3, &retired, _("reading the codebook"), e))
+                   args, 3, &state, _("reading the codebook"), e))
         return e->code;
-    if (!retired)
+    if (!state)
         return st_set(e, ST_ERR_INVALID, _("no code '%s' in dimension '%s' of the codebook of interaction %s"), code,
                       dim, ix);
-    bool is_retired = strcmp(retired, "0") != 0;
-    free(retired);
-    if (need_active && is_retired)
+    bool retired = !strcmp(state, "retired"), heading = !strcmp(state, "heading");
+    free(state);
+    if (need_active && retired)
         return st_set(e, ST_ERR_INVALID, _("code '%s' is retired and can no longer be chosen"), code);
+    /* A heading (codable: false) only groups the codes under it. */
+    if (need_active && heading)
+        return st_set(e, ST_ERR_INVALID, _("code '%s' is a heading: it groups the codes under it and cannot be chosen"),
+                      code);
     return ST_OK;
 }
 

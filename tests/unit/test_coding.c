@@ -289,6 +289,54 @@ static void test_the_highlight_moves_over_visible_codes_and_equals_chooses(void 
     assert_int_equal(press(COD_K_BACKSPACE), COD_NONE);
 }
 
+static void test_a_heading_is_never_offered_as_a_choice(void **state)
+{
+    (void)state;
+    /* A dimension opening on a heading (codable: false) with its two
+     * sub-codes, then a heading at the end. */
+    static const char *headed =
+        "carnet_codebook: 1\nid: h\ntitle: H\nlanguage: fr\nversion: 1\n"
+        "dimensions:\n"
+        "  - id: demande\n    label: Demande\n    codes:\n"
+        "      - id: social\n        label: Aide sociale\n        codable: false\n"
+        "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n        example: x\n" CODE(
+            "rsa", "r", "        parent: social\n") CODE("apl", "l", "        parent: social\n")
+            "      - id: fiscal\n        label: Fiscal\n        codable: false\n"
+            "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n        example: x\n";
+    cb_codebook *cb = parse(headed);
+    assert_non_null(cb);
+    cod_free(S);
+    S = cod_new(T0);
+    cod_add_book(S, "00000000-0000-7000-8000-00000000cb02", cb, true);
+    const cb_dimension *d = &cod_current_cb(S)->dims[0];
+    size_t idx[8];
+    assert_int_equal(cod_visible_codes(d, idx, 8), 2);
+    assert_int_equal(idx[0], 1);
+    assert_int_equal(idx[1], 2);
+    /* Before any interaction, and in tally mode, the panel starts on rsa. */
+    assert_string_equal(cod_entry_code(S, NULL)->id, "rsa");
+    press('*');
+    assert_true(S->tally);
+    press(COD_K_END);
+    assert_string_equal(cod_entry_code(S, NULL)->id, "apl");
+    press('*');
+    press(' ');
+    /* The highlight never reaches a heading, whichever way it moves. */
+    for (int k = 0; k < 4; k++) {
+        press(k % 2 ? COD_K_HOME : COD_K_END);
+        press(COD_K_PGDN);
+        const cb_code *c = cod_entry_code(S, NULL);
+        assert_true(cb_code_active(c));
+    }
+    press(COD_K_HOME);
+    press(COD_K_UP);
+    assert_string_equal(cod_entry_code(S, NULL)->id, "rsa");
+    assert_int_equal(press('='), COD_CODE);
+    assert_true(on(1, 0, 1));
+    assert_false(on(1, 0, 0));
+    assert_false(on(1, 0, 3));
+}
+
 /* ---- answers typed ------------------------------------------------------------------ */
 
 static void test_other_specify_opens_a_line_and_keeps_it_open_until_valid(void **state)
@@ -840,6 +888,7 @@ int main(void)
         T(test_multiple_choice_toggles_and_tab_moves_on),
         T(test_a_single_choice_replaces_the_previous_one),
         T(test_the_highlight_moves_over_visible_codes_and_equals_chooses),
+        T(test_a_heading_is_never_offered_as_a_choice),
         T(test_other_specify_opens_a_line_and_keeps_it_open_until_valid),
         T(test_escape_leaves_the_line_without_recording),
         T(test_typing_on_a_text_dimension_starts_the_answer_and_validates_it),
