@@ -82,19 +82,8 @@ static st_code check_text(const char *s, const char *what, st_error *e)
 
 /* ---- snapshots and the audit log -------------------------------------- */
 
-static const char SNAPSHOT_SQL[] =
-    "SELECT json_object("
-    " 'id', i.id, 'session', i.session_id, 'codebook_version', i.codebook_version_id,"
-    " 'started_at', i.started_at, 'ended_at', i.ended_at,"
-    " 'incomplete', i.incomplete, 'tally', i.tally, 'deleted', i.deleted,"
-    " 'paused_seconds', i.paused_seconds, 'note', i.note,"
-    " 'codes', json((SELECT json_group_array(json_object('dimension', dimension_id, 'code', code_id,"
-    "                                                    'other', other_text))"
-    "                FROM (SELECT * FROM interaction_code WHERE interaction_id = i.id"
-    "                      ORDER BY dimension_id, code_id))),"
-    " 'texts', json((SELECT json_group_array(json_object('dimension', dimension_id, 'text', text))"
-    "                FROM (SELECT * FROM interaction_text WHERE interaction_id = i.id ORDER BY dimension_id))))"
-    " FROM interaction i WHERE i.id = ?1";
+/* The same snapshot as every other writer's (store_internal.h). */
+static const char SNAPSHOT_SQL[] = "SELECT " ST_IX_SNAPSHOT("main", "i") " FROM main.interaction i WHERE i.id = ?1";
 
 st_code st_ix_snapshot(st_db *db, const char *ix, char **json, st_error *e)
 {
@@ -574,20 +563,14 @@ st_code st_ix_set_deleted(st_db *db, const char *ix, bool deleted, const char *w
 static const char IX_COLUMNS[] = "i.id, i.session_id, i.codebook_version_id, i.started_at, i.ended_at, i.incomplete,"
                                  " i.tally, i.deleted, i.paused_seconds, i.note";
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 static void ix_from_row(sqlite3_stmt *st, st_ix *x)
 {
     memset(x, 0, sizeof *x);
-    copy_col(st, 0, x->id, sizeof x->id);
-    copy_col(st, 1, x->session_id, sizeof x->session_id);
-    copy_col(st, 2, x->codebook_version_id, sizeof x->codebook_version_id);
-    copy_col(st, 3, x->started_at, sizeof x->started_at);
-    copy_col(st, 4, x->ended_at, sizeof x->ended_at);
+    st_col_copy(st, 0, x->id, sizeof x->id);
+    st_col_copy(st, 1, x->session_id, sizeof x->session_id);
+    st_col_copy(st, 2, x->codebook_version_id, sizeof x->codebook_version_id);
+    st_col_copy(st, 3, x->started_at, sizeof x->started_at);
+    st_col_copy(st, 4, x->ended_at, sizeof x->ended_at);
     x->incomplete = sqlite3_column_int(st, 5);
     x->tally = sqlite3_column_int(st, 6);
     x->deleted = sqlite3_column_int(st, 7);
