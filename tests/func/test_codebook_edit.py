@@ -3,7 +3,6 @@ rename, retire, change a hotkey (a conflict is refused and explained), edit a
 definition in the multi-line editor, save, and find the new version in the
 study; a code in use cannot be deleted; the screen says when it is too small."""
 import os
-import time
 
 from harness import CARNET, CODEBOOKS, CarnetTest, Tmux
 
@@ -19,16 +18,10 @@ class Editor(CarnetTest):
         return t
 
     def left(self, t, last_line):
-        """Waits until the editor has ended, printing last_line.  (The exit
-        status is not read: under tests/func/run.py's worker processes tmux
-        does not always reap the pane's process, so #{pane_dead_status} may
-        stay empty; the line carnet prints after the editor is proof enough
-        of the path taken, and the pane's terminal closing of the end.)"""
+        """Waits until the editor has ended, printing last_line (which says
+        the path taken), with exit status 0."""
         t.wait_for(last_line)
-        end = time.time() + 10
-        while not t.dead():
-            self.assertLess(time.time(), end, "carnet still running:\n" + t.screen())
-            time.sleep(0.05)
+        self.assertEqual(t.exit_status(), 0, t.screen())
 
     def record_interaction(self, code_id):
         """One interaction coded code_id on dimension theme, as the live
