@@ -96,12 +96,4 @@ void ui_left_key(obs *o, int key);
  * interactions left open, if any, or to coding. */
 bool ui_start_session(obs *o);
 
-/* The first row to show of a list of n rows, rows at a time, so that row
- * sel is in view and the list moves as little as it can; *top is kept. */
-size_t ui_scroll_to(size_t *top, size_t sel, size_t n, size_t rows);
-
-/* Wraps UTF-8 text to width columns: *lines receives new strings (free
- * each and the array); returns their number.  Newlines break lines. */
-size_t ui_wrap(const char *text, int width, char ***lines);
-
 #endif

@@ -217,6 +217,40 @@ class Editor(CarnetTest):
         t.send("q")
         self.left(t, "No change saved.")
 
+    def test_f10_and_ctrl_x_leave_the_editor_as_they_quit_the_other_screens(self):
+        self.init("--codebook", FS)
+        t = self.start()
+        self.assertIn("F10 quit", t.screen().split("\n")[-2])
+        t.send("F10")
+        self.left(t, "No change saved.")
+        t.close()
+        # From the form, after a change: it asks first; from a text being
+        # typed, it says to keep or drop the text, and leaves nothing half done.
+        t = self.start()
+        t.send("Tab", "Enter")
+        t.wait_for("↑↓ choose a field")
+        t.send("Enter")
+        t.wait_for("⏎ keep   Esc cancel")
+        t.send(" (famille)", literal=True)
+        t.send("F10")
+        t.wait_for("Keep the text (Ctrl-S or F2) or drop it (Esc) first")
+        t.send("C-x")
+        t.wait_for("Keep the text (Ctrl-S or F2) or drop it (Esc) first")
+        t.send("Enter")  # a label is one line: Enter keeps it
+        t.wait_for("↑↓ choose a field")
+        t.send("C-x")
+        t.wait_for("The codebook has unsaved changes.")
+        t.send("F10")  # not an answer: the question stays
+        t.send("Escape")
+        t.wait_for("↑↓ choose a field")
+        t.send("?")
+        t.wait_for("leave the editor (asks first when changes are unsaved)")
+        t.send("F10")
+        t.wait_for("The codebook has unsaved changes.")
+        t.send("d")
+        self.left(t, "No change saved.")
+        self.assertEqual(self.sql("SELECT count(*) FROM codebook_version"), [(1,)])
+
     def test_no_terminal_is_a_clear_error(self):
         self.init()
         r = self.carnet("codebook", "edit")

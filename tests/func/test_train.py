@@ -136,6 +136,16 @@ class Training(CarnetTest):
         r = self.ok("train", "--report")
         self.assertIn("1/3*", r.stdout)
 
+    def test_ctrl_x_quits_as_f10_does(self):
+        t = self.start("--trainee", "Noé")
+        t.wait_for("tp1 — Carte Vitale perdue")
+        t.send("C-c")
+        t.wait_for("F10 (or Ctrl-X) quits; the vignettes you finished are saved")
+        t.send("C-x")
+        rc, out = self.finish(t)
+        self.assertEqual(rc, 0)
+        self.assertIn("0 of 3 vignettes answered", out)
+
     def test_runs_are_listed_side_by_side_and_reported_after_the_file_is_gone(self):
         for who, public in (("Léa", "pub-age"), ("Sami", "pub-rsa")):
             t = self.start("--trainee", who)
