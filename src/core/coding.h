@@ -93,6 +93,7 @@ typedef enum cod_action {
     COD_A_HISTORY,
     COD_A_HELP,
     COD_A_ENTRY, /* the codebook entry of the highlighted code */
+    COD_A_CODEBOOK, /* the codebook editor, the session staying open */
     COD_A_QUIT,
     COD_A_REDRAW,
     COD_A_INTERRUPT, /* Ctrl-C: says how to quit rather than quitting */
@@ -368,6 +369,7 @@ typedef enum cod_request {
     COD_REQ_NONE = 0,
     COD_REQ_HELP,
     COD_REQ_ENTRY, /* show the entry of cod_entry_code() */
+    COD_REQ_CODEBOOK, /* open the codebook editor; then cod_add_book() any version saved */
     COD_REQ_QUIT,  /* everything is recorded: close the session */
     COD_REQ_REDRAW,
 } cod_request;

@@ -402,6 +402,8 @@ static cod_request main_key(cod_state *s, cod_action a, time_t now, cod_change *
         s->view = COD_VIEW_HISTORY;
         s->hist_sel = s->nixs ? s->nixs - 1 : 0;
         break;
+    case COD_A_CODEBOOK:
+        return COD_REQ_CODEBOOK;
     case COD_A_ENTRY:
         if (cod_entry_code(s, NULL))
             return COD_REQ_ENTRY;

@@ -70,6 +70,9 @@ const cod_keydef cod_keys[] = {
      N_("The session's interactions: change the codes, times or note of an earlier one, delete or restore it")},
     {MAIN, COD_A_ENTRY, {'!', COD_K_F(2)}, LE_NONE, NULL, 0,
      N_("The codebook entry of the highlighted code: definition, when to use it, when not to, an example")},
+    {MAIN, COD_A_CODEBOOK, {'$', COD_K_F(9)}, LE_NONE, N_("codebook"), 4,
+     N_("Edit the codebook, the session staying open: a version saved there applies to the interactions started "
+        "from then on; those already started keep theirs")},
     {MAIN | HIST, COD_A_HELP, {'?', COD_K_F(1)}, LE_NONE, N_("help"), 1, N_("This help")},
     {MAIN | HIST, COD_A_REDRAW, {COD_CTRL('l')}, LE_NONE, NULL, 0, N_("Redraw the screen")},
     {MAIN | HIST, COD_A_INTERRUPT, {COD_CTRL('c')}, LE_NONE, NULL, 0,

@@ -16,6 +16,7 @@
  * the store's reason on the status line.
  */
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "tui/codebook_edit.h"
 #include "tui/obs.h"
 #include "tui/panels.h"
 #include "tui/ui.h"
@@ -363,6 +365,43 @@ void ui_observe_draw(obs *o)
                                                         : COD_IN_MAIN);
 }
 
+/* A message of the screen's own on the status line. */
+static void say(obs *o, cod_msg_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(obs *o, cod_msg_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->cs->msg, sizeof o->cs->msg, fmt, ap);
+    va_end(ap);
+    o->cs->msg_kind = kind;
+}
+
+/*
+ * The codebook editor, inside this curses screen, the session staying open
+ * (nothing of it waits on the editor: every change was committed).  A
+ * version saved there becomes the one of the interactions started from
+ * now on; those already started keep theirs, and the session row the one
+ * it opened with.  The editor draws the whole screen, and may have seen it
+ * resized: the next draw starts from a blank screen at the size curses has.
+ */
+static void edit_codebook(obs *o)
+{
+    bool saved = false;
+    char vid[UUID_STRLEN];
+    st_error e = {0};
+    if (ui_cbedit_run(o->db, o->ctx.who, &saved, vid, &e) != ST_OK)
+        say(o, COD_MSG_WARN, _("The codebook editor could not open: %s"), e.msg);
+    else if (!saved)
+        say(o, COD_MSG_INFO, "%s", _("Back from the codebook editor: the codebook is as it was"));
+    else if (!ui_observe_use_codebook(o, vid, &e))
+        say(o, COD_MSG_WARN, _("The new codebook version was saved but cannot be used here: %s"), e.msg);
+    else
+        say(o, COD_MSG_OK,
+            _("Codebook version %d for the interactions started from now on; those already started keep theirs"),
+            cod_current_cb(o->cs)->version);
+    clearok(curscr, TRUE);
+}
+
 void ui_observe_key(obs *o, int key)
 {
     cod_change c;
@@ -390,6 +429,9 @@ void ui_observe_key(obs *o, int key)
         break;
     case COD_REQ_REDRAW:
         clearok(curscr, TRUE);
+        break;
+    case COD_REQ_CODEBOOK:
+        edit_codebook(o);
         break;
     case COD_REQ_NONE:
         break;
