@@ -89,6 +89,8 @@ const cod_keydef cod_keys[] = {
      N_("Change the start and end times of the selected interaction (an empty end opens it again)")},
     {HIST, COD_A_DELETE, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, N_("delete"), 2,
      N_("Delete the selected interaction, or restore a deleted one (nothing is ever erased from the study)")},
+    {HIST, COD_A_NOTES, {COD_K_TAB}, LE_NONE, N_("field notes"), 3,
+     N_("The field notes of the session, in the order they were written, to read them again")},
     {HIST, COD_A_BACK, {COD_K_ESC, '/', COD_K_F(7)}, LE_NONE, N_("back"), 1, N_("Back to the coding screen")},
 
     /* The input line. */
@@ -110,8 +112,8 @@ const cod_keydef cod_keys[] = {
     {INPUT, COD_A_EDIT, {COD_CTRL('k')}, LE_KILL_END, NULL, 0, NULL},
 
     /* The help and the codebook entry. */
-    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"), 1,
-     N_("Close the help or the entry (any key that does not scroll closes it)")},
+    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_TAB, COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"), 1,
+     N_("Close the help, the entry or the field notes (any key that does not scroll closes it)")},
 };
 
 const size_t cod_nkeys = sizeof cod_keys / sizeof cod_keys[0];
@@ -234,7 +236,7 @@ const char *cod_place_title(unsigned place)
     case COD_IN_INPUT:
         return N_("On the input line (a note, an answer, times)");
     default:
-        return N_("In this help and in a code's entry");
+        return N_("In this help, a code's entry and the field notes");
     }
 }
 

@@ -1467,7 +1467,8 @@ static void key(editor *e, int k, bool fn)
         if (e->view == V_TEXT) {
             /* The text being typed is not in the codebook yet: say what to
              * do with it rather than drop it. */
-            say(e, UI_WARN, "%s", _("Keep the text (Ctrl-S or F2) or drop it (Esc) first; then F10 leaves the editor."));
+            say(e, UI_WARN, "%s",
+                _("Keep the text (Ctrl-S or F2) or drop it (Esc) first; then F10 leaves the editor."));
             return;
         }
         if (e->view == V_CONFIRM)

@@ -433,6 +433,10 @@ void ui_observe_key(obs *o, int key)
     case COD_REQ_CODEBOOK:
         edit_codebook(o);
         break;
+    case COD_REQ_NOTES:
+        o->screen = OBS_NOTES;
+        o->scroll = 0;
+        break;
     case COD_REQ_NONE:
         break;
     }

@@ -85,6 +85,9 @@ static void draw(obs *o)
     case OBS_ENTRY:
         ui_entry_draw(o);
         break;
+    case OBS_NOTES:
+        ui_notes_draw(o);
+        break;
     }
     if (o->cursor_y >= 0) {
         curs_set(1);
@@ -112,6 +115,9 @@ static void key(obs *o, int k)
         break;
     case OBS_ENTRY:
         ui_entry_key(o, k);
+        break;
+    case OBS_NOTES:
+        ui_notes_key(o, k);
         break;
     }
 }

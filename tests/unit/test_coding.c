@@ -740,6 +740,43 @@ static void test_a_field_note_is_timestamped_when_begun(void **state)
     assert_false(S->in.open);
 }
 
+static void test_field_notes_are_kept_in_the_order_begun_and_shown_from_the_history(void **state)
+{
+    (void)state;
+    cod_change c;
+    /* Tab in the history asks for them, even before any interaction. */
+    press('/');
+    assert_int_equal(S->view, COD_VIEW_HISTORY);
+    assert_int_equal(cod_key(S, COD_K_TAB, T0, &c), COD_REQ_NOTES);
+    assert_int_equal(c.kind, COD_NONE);
+    press_at(';', 100);
+    type("Réseau en panne", 110);
+    assert_int_equal(press_at(COD_K_ENTER, 120), COD_FIELD_NOTE);
+    press_at(';', 300);
+    type("Fermeture à 16 h", 310);
+    assert_int_equal(press_at(COD_K_ENTER, 320), COD_FIELD_NOTE);
+    /* One begun earlier and recorded last (as a store's retry would) goes
+     * in its place. */
+    memset(&c, 0, sizeof c);
+    c.kind = COD_FIELD_NOTE;
+    ts_format(T0 + 200, c.at);
+    c.text = xstrdup("Deux agents seulement");
+    cod_commit(S, &c, NULL);
+    cod_change_free(&c);
+    assert_int_equal(S->field_notes, 3);
+    assert_string_equal(S->notes[0].at, "2026-09-14T09:01:40+02:00");
+    assert_string_equal(S->notes[0].text, "Réseau en panne");
+    assert_string_equal(S->notes[1].text, "Deux agents seulement");
+    assert_string_equal(S->notes[2].at, "2026-09-14T09:05:00+02:00");
+    assert_string_equal(S->notes[2].text, "Fermeture à 16 h");
+    /* On the coding screen Tab moves between dimensions, as before. */
+    press(COD_K_ESC);
+    assert_int_equal(S->view, COD_VIEW_MAIN);
+    press(' ');
+    assert_int_equal(cod_key(S, COD_K_TAB, T0, &c), COD_REQ_NONE);
+    assert_int_equal(cod_active(S)->dim, OBSTACLE);
+}
+
 /* ---- quitting, keys --------------------------------------------------------------------------- */
 
 static void test_quitting_with_open_interactions_asks_twice(void **state)
@@ -903,6 +940,7 @@ int main(void)
         T(test_the_history_opens_an_earlier_interaction_to_change_it),
         T(test_a_note_suggests_codes_and_tab_applies_one_keeping_the_line),
         T(test_a_field_note_is_timestamped_when_begun),
+        T(test_field_notes_are_kept_in_the_order_begun_and_shown_from_the_history),
         T(test_quitting_with_open_interactions_asks_twice),
         T(test_the_key_map_leaves_letters_and_digits_to_the_codebook),
         T(test_a_new_codebook_version_is_for_new_interactions_only),
