@@ -19,6 +19,7 @@
 
 #include "core/coding.h"
 #include "core/i18n.h"
+#include "core/text.h"
 
 #define MAIN COD_IN_MAIN
 #define HIST COD_IN_HISTORY
@@ -171,12 +172,11 @@ const char *cod_key_name(int key, char *buf, size_t n)
         snprintf(buf, n, "Ctrl-%c", key + '@');
     else if (key > 0x20 && key < 0x7F)
         snprintf(buf, n, "%c", key);
-    else if (key >= 0xA0 && key < COD_K_BASE) {
+    else if (key >= 0xA0 && key < COD_K_BASE && (key < 0xD800 || key > 0xDFFF)) {
         /* A letter of another keyboard (ù, ²...): itself, in UTF-8. */
-        le_line l = {0};
-        le_insert(&l, (unsigned long)key);
-        snprintf(buf, n, "%s", le_text(&l));
-        le_free(&l);
+        char one[5] = {0};
+        u8_encode((uint32_t)key, one);
+        snprintf(buf, n, "%s", one);
     } else
         snprintf(buf, n, "?");
     return buf;
