@@ -268,8 +268,8 @@ static void draw_list(editor *e)
     }
 
     if (d && d->mode == CB_TEXT) {
-        ui_put_wrapped(3, rx, rw, 3, _("A free-text dimension: no codes. Enter edits its validation pattern and message."),
-                    UI_DIM);
+        ui_put_wrapped(3, rx, rw, 3,
+                       _("A free-text dimension: no codes. Enter edits its validation pattern and message."), UI_DIM);
     } else if (d && !d->ncodes) {
         ui_put_wrapped(3, rx, rw, 3, _("No codes yet: press a (in this pane) to add one."), UI_DIM);
     } else if (d) {

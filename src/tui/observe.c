@@ -188,9 +188,9 @@ static void coded(const obs *o, const layout *L)
     }
     if (!x) {
         ui_put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1,
-                    _("Space starts an interaction when a visitor comes to the desk. The codes of the first dimension "
-                      "are on the right; ! shows a code's entry, ? every key."),
-                    UI_DIM);
+                       _("Space starts an interaction when a visitor comes to the desk. The codes of the first "
+                         "dimension are on the right; ! shows a code's entry, ? every key."),
+                       UI_DIM);
         return;
     }
     const cb_codebook *cb = cod_cb_of(s, x);
@@ -252,8 +252,8 @@ static void codes_panel(obs *o, const layout *L)
         int n = ui_put_wrapped(y + 1, x0, w, rows, cur, UI_OK);
         free(cur);
         n += ui_put_wrapped(y + 2 + n, x0, w, rows - n - 1,
-                         _("Type the answer (a letter or a digit starts it); = changes it, Backspace removes it."),
-                         UI_DIM);
+                            _("Type the answer (a letter or a digit starts it); = changes it, Backspace removes it."),
+                            UI_DIM);
         if (d->validate_message)
             ui_put_wrapped(y + 3 + n, x0, w, rows - n - 2, d->validate_message, UI_DIM);
         return;

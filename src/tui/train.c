@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/coding.h"
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
-#include "core/coding.h"
 #include "store/st_train.h"
 #include "tui/panels.h"
 #include "tui/ui.h"
