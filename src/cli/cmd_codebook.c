@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "codebook/cb_file.h"
 #include "codebook/cb_qdc.h"
 #include "core/cb_diff.h"
@@ -387,13 +388,6 @@ static int cb_export(cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
-static void put_cell(const char *s, int width)
-{
-    char *f = u8_fit(s, width, 1);
-    fputs(f, stdout);
-    free(f);
-}
-
 static int cb_show(cli_ctx *ctx, int argc, char **argv)
 {
     opts o;
@@ -445,18 +439,22 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
         free(label);
         if (!d->ncodes)
             continue;
-        fputs("  ", stdout);
-        put_cell(_("KEY"), wkey + 2);
-        put_cell(_("CODE"), wid + 2);
-        put_cell(_("LABEL"), wlabel + 2);
-        printf("%s\n", _("NOTES"));
+        /* One table a dimension, all with the same widths. */
+        cli_table t;
+        cli_table_init(&t, "llll");
+        cli_table_width(&t, 0, (size_t)wkey);
+        cli_table_width(&t, 1, (size_t)wid);
+        cli_table_width(&t, 2, (size_t)wlabel);
+        cli_table_cell(&t, _("KEY"));
+        cli_table_cell(&t, _("CODE"));
+        cli_table_cell(&t, _("LABEL"));
+        cli_table_cell(&t, _("NOTES"));
         for (size_t j = 0; j < d->ncodes; j++) {
             const cb_code *c = &d->codes[j];
             char key[2] = {c->key, 0};
-            fputs("  ", stdout);
-            put_cell(key, wkey + 2);
-            put_cell(c->id, wid + 2);
-            put_cell(c->label, wlabel + 2);
+            cli_table_cell(&t, key);
+            cli_table_cell(&t, c->id);
+            cli_table_cell(&t, c->label);
             strbuf notes = {0};
             sb_add(&notes, "");
             if (c->other)
@@ -469,9 +467,11 @@ static int cb_show(cli_ctx *ctx, int argc, char **argv)
                 sb_add(&notes, _("retired; "));
             if (notes.len >= 2)
                 notes.s[notes.len - 2] = '\0';
-            printf("%s\n", notes.s);
+            cli_table_cell(&t, notes.s);
             sb_free(&notes);
         }
+        cli_table_print(&t, stdout, 2);
+        cli_table_free(&t);
     }
     cb_free(cb);
     return EXIT_OK;

@@ -17,6 +17,13 @@ void cli_table_init(cli_table *t, const char *aligns)
     memset(t, 0, sizeof *t);
     t->ncols = strlen(aligns);
     t->align = xstrdup(aligns);
+    t->width = xcalloc(t->ncols ? t->ncols : 1, sizeof *t->width);
+}
+
+void cli_table_width(cli_table *t, size_t col, size_t width)
+{
+    if (col < t->ncols)
+        t->width[col] = width;
 }
 
 void cli_table_cell(cli_table *t, const char *s)
@@ -47,9 +54,11 @@ static void end_row(strbuf *line, FILE *out)
 void cli_table_print(const cli_table *t, FILE *out, int indent)
 {
     size_t *w = xcalloc(t->ncols, sizeof *w);
+    for (size_t i = 0; i < t->ncols; i++)
+        w[i] = t->width[i];
     for (size_t i = 0; i < t->ncells; i++) {
         size_t cw = u8_width(t->cells[i]);
-        if (cw > w[i % t->ncols])
+        if (!t->width[i % t->ncols] && cw > w[i % t->ncols])
             w[i % t->ncols] = cw;
     }
     strbuf line = {0};
@@ -58,8 +67,11 @@ void cli_table_print(const cli_table *t, FILE *out, int indent)
         size_t col = i % t->ncols;
         if (col == 0)
             sb_printf(&line, "%*s", indent, "");
-        /* u8_fit to the cell's own width only replaces control characters. */
+        /* u8_fit to the cell's own width only replaces control characters;
+         * to a fixed width it cuts what is wider. */
         size_t cw = u8_width(t->cells[i]);
+        if (cw > w[col])
+            cw = w[col];
         char *s = u8_fit(t->cells[i], (int)cw, 0);
         int pad = (int)(w[col] - cw);
         if (t->align[col] == 'r')
@@ -80,6 +92,7 @@ void cli_table_free(cli_table *t)
         free(t->cells[i]);
     free(t->cells);
     free(t->align);
+    free(t->width);
     memset(t, 0, sizeof *t);
 }
 

@@ -1,6 +1,6 @@
 /*
  * table.h — aligned text tables for the terminal reports (agreement,
- * training runs).
+ * training runs, merge summaries, the codebook shown).
  *
  * Cells are UTF-8; column widths are measured in terminal columns with
  * core/text.h, so accented labels stay aligned.  The first row is the
@@ -17,12 +17,17 @@
 typedef struct cli_table {
     size_t ncols;
     char *align; /* one 'l' or 'r' per column */
+    size_t *width; /* one per column: its width when fixed, else 0 */
     char **cells;
     size_t ncells, cap;
 } cli_table;
 
 /* Starts a table whose columns are aligned as aligns says ("lrr"...). */
 void cli_table_init(cli_table *t, const char *aligns);
+/* Gives column col exactly width terminal columns, whatever its cells:
+ * those wider are cut, ending in "…" (several tables that must line up,
+ * a column that must fit the terminal). */
+void cli_table_width(cli_table *t, size_t col, size_t width);
 /* Adds one cell (copied); NULL is an empty cell. */
 void cli_table_cell(cli_table *t, const char *s);
 void cli_table_cellf(cli_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -79,6 +79,9 @@ void cod_free(cod_state *s)
     }
     free(s->books);
     free(s->pauses);
+    for (size_t i = 0; i < s->field_notes; i++)
+        free(s->notes[i].text);
+    free(s->notes);
     undo_free(s->undo, s->nundo);
     undo_free(s->redo, s->nredo);
     le_free(&s->in.line);
@@ -301,7 +304,7 @@ size_t cod_visible_codes(const cb_dimension *d, size_t *idx, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->ncodes; i++)
-        if (!d->codes[i].retired) {
+        if (cb_code_active(&d->codes[i])) {
             if (idx && n < max)
                 idx[n] = i;
             n++;
@@ -356,7 +359,7 @@ void cod_reset_highlight(cod_state *s)
         return;
     size_t pos = 0;
     for (size_t i = 0; i < d->ncodes; i++) {
-        if (d->codes[i].retired)
+        if (!cb_code_active(&d->codes[i]))
             continue;
         if (x->ans[x->dim].on[i]) {
             s->hl = pos;
@@ -722,9 +725,18 @@ static long apply(cod_state *s, const cod_change *c, const cod_result *r)
             s->pauses[s->npauses - 1].end = t > s->pauses[s->npauses - 1].start ? t : s->pauses[s->npauses - 1].start;
         s->paused = false;
         break;
-    case COD_FIELD_NOTE:
+    case COD_FIELD_NOTE: {
+        /* In the order they were begun: after every note begun before. */
+        size_t at = s->field_notes;
+        while (at > 0 && strcmp(s->notes[at - 1].at, c->at) > 0)
+            at--;
+        s->notes = xrealloc(s->notes, (s->field_notes + 1) * sizeof *s->notes);
+        memmove(&s->notes[at + 1], &s->notes[at], (s->field_notes - at) * sizeof *s->notes);
+        snprintf(s->notes[at].at, sizeof s->notes[at].at, "%s", c->at);
+        s->notes[at].text = xstrdup(c->text ? c->text : "");
         s->field_notes++;
         break;
+    }
     case COD_NONE:
         break;
     }

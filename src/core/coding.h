@@ -93,6 +93,7 @@ typedef enum cod_action {
     COD_A_HISTORY,
     COD_A_HELP,
     COD_A_ENTRY, /* the codebook entry of the highlighted code */
+    COD_A_CODEBOOK, /* the codebook editor, the session staying open */
     COD_A_QUIT,
     COD_A_REDRAW,
     COD_A_INTERRUPT, /* Ctrl-C: says how to quit rather than quitting */
@@ -100,6 +101,7 @@ typedef enum cod_action {
     COD_A_OPEN,   /* open the selected interaction to change its codes */
     COD_A_DELETE, /* delete or restore it */
     COD_A_TIMES,  /* change its times */
+    COD_A_NOTES,  /* the field notes of the session */
     COD_A_BACK,
     /* the input line */
     COD_A_SUBMIT,
@@ -113,14 +115,14 @@ enum {
     COD_IN_MAIN = 1,    /* the coding screen (normal and tally modes) */
     COD_IN_HISTORY = 2, /* the history of the session */
     COD_IN_INPUT = 4,   /* typing a note, an answer, times */
-    COD_IN_VIEW = 8,    /* the help and the codebook entry */
+    COD_IN_VIEW = 8,    /* the help, the codebook entry and the field notes */
 };
 
 /* One line of the key map. */
 typedef struct cod_keydef {
     unsigned where;
     cod_action action;
-    int keys[7];      /* 0-terminated */
+    int keys[8];      /* 0-terminated */
     le_edit edit;     /* COD_A_EDIT: which editing key */
     const char *hint; /* short word for the bar of main keys (N_), or NULL */
     unsigned char rank; /* on that bar, the larger give way first when it is short */
@@ -297,6 +299,12 @@ typedef struct cod_undo {
     cod_change redo, undo;
 } cod_undo;
 
+/* A field note of the session, as recorded. */
+typedef struct cod_field_note {
+    char at[TS_LEN]; /* when it was begun */
+    char *text;      /* owned */
+} cod_field_note;
+
 typedef struct cod_state {
     cod_book *books;
     size_t nbooks, cur_book; /* cur_book: the version new interactions take */
@@ -315,7 +323,8 @@ typedef struct cod_state {
     cod_undo *undo, *redo; /* stacks, the last done at the end */
     size_t nundo, nredo;
     size_t hist_sel;       /* selected row of the history */
-    size_t field_notes;
+    cod_field_note *notes; /* the session's field notes, in time order */
+    size_t field_notes;    /* how many */
     int next_num;
     bool quit_armed;
     cod_msg_kind msg_kind;
@@ -368,6 +377,8 @@ typedef enum cod_request {
     COD_REQ_NONE = 0,
     COD_REQ_HELP,
     COD_REQ_ENTRY, /* show the entry of cod_entry_code() */
+    COD_REQ_CODEBOOK, /* open the codebook editor; then cod_add_book() any version saved */
+    COD_REQ_NOTES,    /* show the field notes of the session (s->notes) */
     COD_REQ_QUIT,  /* everything is recorded: close the session */
     COD_REQ_REDRAW,
 } cod_request;
@@ -407,7 +418,9 @@ long cod_tally_dim(const cb_codebook *cb);
 const cb_dimension *cod_panel_dim(const cod_state *s, const cb_codebook **cb_out);
 /* The code under the highlight, or NULL. */
 const cb_code *cod_entry_code(const cod_state *s, const cb_dimension **dim_out);
-/* The visible (not retired) codes of d, in order: index of the i-th one. */
+/* The codes of d offered as choices, in order: neither retired nor headings
+ * (codable: false, which only group the codes under them).  Writes the
+ * index of the i-th one into idx[i] (at most max); returns how many. */
 size_t cod_visible_codes(const cb_dimension *d, size_t *idx, size_t max);
 
 /* Whether x has no answer on dimension d. */

@@ -402,6 +402,8 @@ static cod_request main_key(cod_state *s, cod_action a, time_t now, cod_change *
         s->view = COD_VIEW_HISTORY;
         s->hist_sel = s->nixs ? s->nixs - 1 : 0;
         break;
+    case COD_A_CODEBOOK:
+        return COD_REQ_CODEBOOK;
     case COD_A_ENTRY:
         if (cod_entry_code(s, NULL))
             return COD_REQ_ENTRY;
@@ -441,6 +443,8 @@ static cod_request history_key(cod_state *s, cod_action a, time_t now, cod_chang
         s->view = COD_VIEW_MAIN;
         return COD_REQ_NONE;
     }
+    if (a == COD_A_NOTES)
+        return COD_REQ_NOTES; /* there may be notes and no interaction yet */
     if (!x) {
         cod_msg(s, COD_MSG_INFO, "%s", _("No interaction yet"));
         return COD_REQ_NONE;

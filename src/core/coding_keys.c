@@ -19,6 +19,7 @@
 
 #include "core/coding.h"
 #include "core/i18n.h"
+#include "core/text.h"
 
 #define MAIN COD_IN_MAIN
 #define HIST COD_IN_HISTORY
@@ -70,6 +71,9 @@ const cod_keydef cod_keys[] = {
      N_("The session's interactions: change the codes, times or note of an earlier one, delete or restore it")},
     {MAIN, COD_A_ENTRY, {'!', COD_K_F(2)}, LE_NONE, NULL, 0,
      N_("The codebook entry of the highlighted code: definition, when to use it, when not to, an example")},
+    {MAIN, COD_A_CODEBOOK, {'$', COD_K_F(9)}, LE_NONE, N_("codebook"), 4,
+     N_("Edit the codebook, the session staying open: a version saved there applies to the interactions started "
+        "from then on; those already started keep theirs")},
     {MAIN | HIST, COD_A_HELP, {'?', COD_K_F(1)}, LE_NONE, N_("help"), 1, N_("This help")},
     {MAIN | HIST, COD_A_REDRAW, {COD_CTRL('l')}, LE_NONE, NULL, 0, N_("Redraw the screen")},
     {MAIN | HIST, COD_A_INTERRUPT, {COD_CTRL('c')}, LE_NONE, NULL, 0,
@@ -86,6 +90,8 @@ const cod_keydef cod_keys[] = {
      N_("Change the start and end times of the selected interaction (an empty end opens it again)")},
     {HIST, COD_A_DELETE, {COD_K_BACKSPACE, COD_K_DELETE}, LE_NONE, N_("delete"), 2,
      N_("Delete the selected interaction, or restore a deleted one (nothing is ever erased from the study)")},
+    {HIST, COD_A_NOTES, {COD_K_TAB}, LE_NONE, N_("field notes"), 3,
+     N_("The field notes of the session, in the order they were written, to read them again")},
     {HIST, COD_A_BACK, {COD_K_ESC, '/', COD_K_F(7)}, LE_NONE, N_("back"), 1, N_("Back to the coding screen")},
 
     /* The input line. */
@@ -107,8 +113,8 @@ const cod_keydef cod_keys[] = {
     {INPUT, COD_A_EDIT, {COD_CTRL('k')}, LE_KILL_END, NULL, 0, NULL},
 
     /* The help and the codebook entry. */
-    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"), 1,
-     N_("Close the help or the entry (any key that does not scroll closes it)")},
+    {VIEW, COD_A_BACK, {COD_K_ESC, COD_K_ENTER, '?', '!', COD_K_TAB, COD_K_F(1), COD_K_F(2)}, LE_NONE, N_("close"), 1,
+     N_("Close the help, the entry or the field notes (any key that does not scroll closes it)")},
 };
 
 const size_t cod_nkeys = sizeof cod_keys / sizeof cod_keys[0];
@@ -166,12 +172,11 @@ const char *cod_key_name(int key, char *buf, size_t n)
         snprintf(buf, n, "Ctrl-%c", key + '@');
     else if (key > 0x20 && key < 0x7F)
         snprintf(buf, n, "%c", key);
-    else if (key >= 0xA0 && key < COD_K_BASE) {
+    else if (key >= 0xA0 && key < COD_K_BASE && (key < 0xD800 || key > 0xDFFF)) {
         /* A letter of another keyboard (ù, ²...): itself, in UTF-8. */
-        le_line l = {0};
-        le_insert(&l, (unsigned long)key);
-        snprintf(buf, n, "%s", le_text(&l));
-        le_free(&l);
+        char one[5] = {0};
+        u8_encode((uint32_t)key, one);
+        snprintf(buf, n, "%s", one);
     } else
         snprintf(buf, n, "?");
     return buf;
@@ -231,7 +236,7 @@ const char *cod_place_title(unsigned place)
     case COD_IN_INPUT:
         return N_("On the input line (a note, an answer, times)");
     default:
-        return N_("In this help and in a code's entry");
+        return N_("In this help, a code's entry and the field notes");
     }
 }
 

@@ -16,6 +16,10 @@
  * bytes (at least 1; invalid bytes decode as U+FFFD). */
 size_t u8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* Writes the UTF-8 bytes of the code point cp (at most U+10FFFF) to out;
+ * returns how many (1 to 4).  Callers refuse surrogates before. */
+size_t u8_encode(uint32_t cp, char out[4]);
+
 /* Columns taken by one code point (0 for combining marks, 2 for wide). */
 int u8_cp_width(uint32_t cp);
 

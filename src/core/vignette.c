@@ -105,10 +105,11 @@ static void check_ref(const vg_ref *r, const cb_codebook *cb, const char *file, 
     }
     for (size_t k = 0; k < r->ncodes; k++) {
         const cb_code *c = cb_find_code(d, r->codes[k]);
-        if (!c || c->retired) {
+        if (!c || !cb_code_active(c)) {
             diag_add(out, file, r->code_pos[k].line, r->code_pos[k].col,
-                     !c ? _("unknown code '%s' in dimension '%s' of codebook %s")
-                        : _("code '%s' of dimension '%s' is retired in codebook %s"),
+                     !c           ? _("unknown code '%s' in dimension '%s' of codebook %s")
+                     : c->retired ? _("code '%s' of dimension '%s' is retired in codebook %s")
+                                  : _("code '%s' of dimension '%s' is a heading in codebook %s: it cannot be chosen"),
                      r->codes[k], r->dim, cb->id);
             (*n)++;
         }

@@ -42,7 +42,7 @@ static void add_row(st_ag_selection *sel, sqlite3_stmt *st)
 {
     sel->v = xrealloc(sel->v, (sel->n + 1) * sizeof *sel->v);
     st_ag_session *s = &sel->v[sel->n++];
-    snprintf(s->id, sizeof s->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    st_col_copy(st, 0, s->id, sizeof s->id);
     s->site = st_col_dup(st, 1);
     s->observer = st_col_dup(st, 2);
     s->started_at = st_col_dup(st, 3);

@@ -32,16 +32,6 @@ static void split_patterns(cb_code *c, const char *s)
     }
 }
 
-static st_code step_done(st_db *db, sqlite3_stmt *st, st_error *e, const char *ctx)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE)
-        return st_fail(db, e, ctx);
-    return ST_OK;
-}
-
 /*
  * Refuses a new version that leaves out a dimension or a code that recorded
  * answers use: those answers would lose their meaning.  Retiring keeps them.
@@ -132,7 +122,7 @@ st_code st_codebook_add_by(st_db *db, const cb_codebook *cb, const char *source,
     st_bind_text(v, 7, source ? source : "");
     st_bind_text(v, 8, ts);
     st_bind_text(v, 9, str_empty(who) ? NULL : who);
-    if (step_done(db, v, e, ctx))
+    if (st_step_done(db, v, ctx, e))
         goto fail;
     for (size_t i = 0; i < cb->ndims; i++) {
         const cb_dimension *dim = &cb->dims[i];
@@ -148,7 +138,7 @@ st_code st_codebook_add_by(st_db *db, const cb_codebook *cb, const char *source,
         st_bind_text(d, 10, dim->validate_message);
         st_bind_text(d, 11, dim->color);
         st_bind_text(d, 12, dim->guid);
-        if (step_done(db, d, e, ctx))
+        if (st_step_done(db, d, ctx, e))
             goto fail;
         for (size_t j = 0; j < dim->ncodes; j++) {
             const cb_code *code = &dim->codes[j];
@@ -174,7 +164,7 @@ st_code st_codebook_add_by(st_db *db, const cb_codebook *cb, const char *source,
             st_bind_text(c, 18, code->guid);
             sqlite3_bind_int(c, 19, !code->uncodable);
             free(pats);
-            if (step_done(db, c, e, ctx))
+            if (st_step_done(db, c, ctx, e))
                 goto fail;
         }
     }
@@ -219,7 +209,7 @@ st_code st_codebook_load(st_db *db, const char *version_id, cb_codebook **out, c
         return st_fail(db, e, _("reading the codebook"));
     }
     char vid[UUID_STRLEN];
-    snprintf(vid, sizeof vid, "%s", (const char *)sqlite3_column_text(v, 0));
+    st_col_copy(v, 0, vid, sizeof vid);
     cb = cb_new();
     cb->id = st_col_dup(v, 1);
     cb->version = sqlite3_column_int(v, 2);
@@ -312,7 +302,7 @@ st_code st_codebook_versions(st_db *db, st_cb_version **out, size_t *n, st_error
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         xgrow((void **)out, &cap, *n + 1, sizeof **out);
         st_cb_version *v = &(*out)[(*n)++];
-        snprintf(v->id, sizeof v->id, "%s", (const char *)sqlite3_column_text(st, 0));
+        st_col_copy(st, 0, v->id, sizeof v->id);
         v->codebook_id = st_col_dup(st, 1);
         v->version = sqlite3_column_int(st, 2);
         v->title = st_col_dup(st, 3);
@@ -398,7 +388,7 @@ st_code st_codebook_version_by_seq(st_db *db, int seq, char version_id[UUID_STRL
     sqlite3_bind_int(st, 1, seq);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        snprintf(version_id, UUID_STRLEN, "%s", (const char *)sqlite3_column_text(st, 0));
+        st_col_copy(st, 0, version_id, UUID_STRLEN);
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
         return st_set(e, ST_ERR_NOTFOUND, _("%s: no codebook version %d; 'carnet codebook versions' lists them"),

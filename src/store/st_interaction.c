@@ -82,19 +82,8 @@ static st_code check_text(const char *s, const char *what, st_error *e)
 
 /* ---- snapshots and the audit log -------------------------------------- */
 
-static const char SNAPSHOT_SQL[] =
-    "SELECT json_object("
-    " 'id', i.id, 'session', i.session_id, 'codebook_version', i.codebook_version_id,"
-    " 'started_at', i.started_at, 'ended_at', i.ended_at,"
-    " 'incomplete', i.incomplete, 'tally', i.tally, 'deleted', i.deleted,"
-    " 'paused_seconds', i.paused_seconds, 'note', i.note,"
-    " 'codes', json((SELECT json_group_array(json_object('dimension', dimension_id, 'code', code_id,"
-    "                                                    'other', other_text))"
-    "                FROM (SELECT * FROM interaction_code WHERE interaction_id = i.id"
-    "                      ORDER BY dimension_id, code_id))),"
-    " 'texts', json((SELECT json_group_array(json_object('dimension', dimension_id, 'text', text))"
-    "                FROM (SELECT * FROM interaction_text WHERE interaction_id = i.id ORDER BY dimension_id))))"
-    " FROM interaction i WHERE i.id = ?1";
+/* The same snapshot as every other writer's (store_internal.h). */
+static const char SNAPSHOT_SQL[] = "SELECT " ST_IX_SNAPSHOT("main", "i") " FROM main.interaction i WHERE i.id = ?1";
 
 st_code st_ix_snapshot(st_db *db, const char *ix, char **json, st_error *e)
 {
@@ -355,7 +344,7 @@ st_code st_ix_tally(st_db *db, const st_session_ctx *ctx, const char *dim, const
 /* ---- codes and answers ------------------------------------------------- */
 
 /* Checks that dim (and code, when not NULL) exist in the codebook version
- * of interaction ix; need_active also refuses retired ones.  Sets *mode to
+ * of interaction ix; need_active also refuses retired ones and headings.  Sets *mode to
  * the dimension's mode when mode is not NULL. */
 static st_code check_dim(st_db *db, const char *ix, const char *dim, char **mode, st_error *e)
 {
@@ -379,19 +368,24 @@ static st_code check_code(st_db *db, const char *ix, const char *dim, const char
                           st_error *e)
 {
     const char *args[] = {ix, dim, code};
-    char *retired;
+    char *state;
     if (query_text(db,
-                   "SELECT c.retired FROM interaction i JOIN code c ON c.version_id = i.codebook_version_id"
+                   "SELECT CASE WHEN c.retired THEN 'retired' WHEN NOT c.codable THEN 'heading' ELSE 'active' END"
+                   " FROM interaction i JOIN code c ON c.version_id = i.codebook_version_id"
                    " WHERE i.id = ?1 AND c.dimension_id = ?2 AND c.id = ?3",
-                   args, 3, &retired, _("reading the codebook"), e))
+                   args, 3, &state, _("reading the codebook"), e))
         return e->code;
-    if (!retired)
+    if (!state)
         return st_set(e, ST_ERR_INVALID, _("no code '%s' in dimension '%s' of the codebook of interaction %s"), code,
                       dim, ix);
-    bool is_retired = strcmp(retired, "0") != 0;
-    free(retired);
-    if (need_active && is_retired)
+    bool retired = !strcmp(state, "retired"), heading = !strcmp(state, "heading");
+    free(state);
+    if (need_active && retired)
         return st_set(e, ST_ERR_INVALID, _("code '%s' is retired and can no longer be chosen"), code);
+    /* A heading (codable: false) only groups the codes under it. */
+    if (need_active && heading)
+        return st_set(e, ST_ERR_INVALID, _("code '%s' is a heading: it groups the codes under it and cannot be chosen"),
+                      code);
     return ST_OK;
 }
 
@@ -569,20 +563,14 @@ st_code st_ix_set_deleted(st_db *db, const char *ix, bool deleted, const char *w
 static const char IX_COLUMNS[] = "i.id, i.session_id, i.codebook_version_id, i.started_at, i.ended_at, i.incomplete,"
                                  " i.tally, i.deleted, i.paused_seconds, i.note";
 
-static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 static void ix_from_row(sqlite3_stmt *st, st_ix *x)
 {
     memset(x, 0, sizeof *x);
-    copy_col(st, 0, x->id, sizeof x->id);
-    copy_col(st, 1, x->session_id, sizeof x->session_id);
-    copy_col(st, 2, x->codebook_version_id, sizeof x->codebook_version_id);
-    copy_col(st, 3, x->started_at, sizeof x->started_at);
-    copy_col(st, 4, x->ended_at, sizeof x->ended_at);
+    st_col_copy(st, 0, x->id, sizeof x->id);
+    st_col_copy(st, 1, x->session_id, sizeof x->session_id);
+    st_col_copy(st, 2, x->codebook_version_id, sizeof x->codebook_version_id);
+    st_col_copy(st, 3, x->started_at, sizeof x->started_at);
+    st_col_copy(st, 4, x->ended_at, sizeof x->ended_at);
     x->incomplete = sqlite3_column_int(st, 5);
     x->tally = sqlite3_column_int(st, 6);
     x->deleted = sqlite3_column_int(st, 7);

@@ -69,7 +69,7 @@ st_code st_ix_start(st_db *db, const st_session_ctx *ctx, const char *at, char i
 /*
  * Records a complete interaction in one step (tally mode, rush hours): the
  * single code `code` on dimension `dim`, start and end both `at`, the tally
- * flag set (duration unknown).
+ * flag set (duration unknown).  The code is checked as by st_ix_set_code().
  */
 st_code st_ix_tally(st_db *db, const st_session_ctx *ctx, const char *dim, const char *code, const char *at,
                     char id[UUID_STRLEN], st_error *e);
@@ -78,8 +78,10 @@ st_code st_ix_tally(st_db *db, const st_session_ctx *ctx, const char *dim, const
  * Chooses (on = true) or removes a code on a dimension.  On a single-choice
  * dimension choosing a code replaces the one chosen before.  other_text is
  * the "other, specify" answer kept with the code (NULL for none).  The
- * dimension and code must exist in the interaction's codebook version
- * (ST_ERR_INVALID otherwise).  `who` is written to the audit log.
+ * dimension and code must exist in the interaction's codebook version, and
+ * a code newly chosen must be neither retired nor a heading (a code with
+ * codable: false, which only groups others): ST_ERR_INVALID otherwise.
+ * `who` is written to the audit log.
  */
 st_code st_ix_set_code(st_db *db, const char *ix, const char *dim, const char *code, bool on, const char *other_text,
                        const char *who, st_error *e);

@@ -150,18 +150,6 @@ static st_code count_of(st_db *db, const char *sql, const char *schema, const ch
     return ST_OK;
 }
 
-/* The interaction as the audit log's JSON snapshot (doc/data-model.md),
- * for alias i of schema @S. */
-#define SNAPSHOT(S, I)                                                                                                \
-    "json_object('id', " I ".id, 'session', " I ".session_id, 'codebook_version', " I ".codebook_version_id, "         \
-    "'started_at', " I ".started_at, 'ended_at', " I ".ended_at, 'incomplete', " I ".incomplete, "                    \
-    "'tally', " I ".tally, 'deleted', " I ".deleted, 'paused_seconds', " I ".paused_seconds, 'note', " I ".note, "    \
-    "'codes', json((SELECT json_group_array(json_object('dimension', c.dimension_id, 'code', c.code_id, "             \
-    "'other', c.other_text)) FROM (SELECT * FROM " S ".interaction_code c0 WHERE c0.interaction_id = " I ".id "      \
-    "ORDER BY c0.dimension_id, c0.code_id) c)), "                                                                     \
-    "'texts', json((SELECT json_group_array(json_object('dimension', t.dimension_id, 'text', t.text)) "               \
-    "FROM (SELECT * FROM " S ".interaction_text t0 WHERE t0.interaction_id = " I ".id "                               \
-    "ORDER BY t0.dimension_id) t)))"
 
 /* ---- the copy of a source ---------------------------------------------- */
 
@@ -319,11 +307,6 @@ static void add_clash(st_merge_report *r, const char *file, char *what)
     r->nclashes++;
 }
 
-static const char *txt(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? (const char *)s : "";
-}
 
 /*
  * The clashes a new version of the source would bring: a code id in
@@ -360,19 +343,20 @@ static st_code find_clashes(st_db *db, const char *S, const char *file, const ch
             if (pass)
                 what = xasprintf(_("codebook %s version %d: dimension '%s' has mode %s there but %s in "
                                    "this study"),
-                                 cbid, ver, txt(st, 0), txt(st, 1), txt(st, 2));
+                                 cbid, ver, st_col_text(st, 0), st_col_text(st, 1), st_col_text(st, 2));
             else if (sqlite3_column_int(st, 6))
                 what = xasprintf(_("codebook %s: code '%s' belongs to dimension '%s' there but to dimension '%s' "
                                    "in this study (version %d)"),
-                                 cbid, txt(st, 0), txt(st, 1), txt(st, 3), sqlite3_column_int(st, 5));
-            else if (strcmp(txt(st, 2), txt(st, 4)))
+                                 cbid, st_col_text(st, 0), st_col_text(st, 1), st_col_text(st, 3),
+                                 sqlite3_column_int(st, 5));
+            else if (strcmp(st_col_text(st, 2), st_col_text(st, 4)))
                 what = xasprintf(_("codebook %s version %d: code '%s' is labelled \"%s\" there but \"%s\" in this "
                                    "study"),
-                                 cbid, ver, txt(st, 0), txt(st, 2), txt(st, 4));
+                                 cbid, ver, st_col_text(st, 0), st_col_text(st, 2), st_col_text(st, 4));
             else
                 what = xasprintf(_("codebook %s version %d: code '%s' (\"%s\") has another definition there than "
                                    "in this study"),
-                                 cbid, ver, txt(st, 0), txt(st, 2));
+                                 cbid, ver, st_col_text(st, 0), st_col_text(st, 2));
             add_clash(r, file, what);
         }
         sqlite3_finalize(st);
@@ -415,8 +399,8 @@ static st_code merge_codebooks(st_db *db, const char *S, const char *file, st_me
     int rc = SQLITE_DONE;
     while (!c && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         char vid[UUID_STRLEN];
-        snprintf(vid, sizeof vid, "%s", txt(st, 0));
-        char *cbid = xstrdup(txt(st, 1));
+        snprintf(vid, sizeof vid, "%s", st_col_text(st, 0));
+        char *cbid = xstrdup(st_col_text(st, 1));
         int ver = sqlite3_column_int(st, 2);
         /* The same id first (a version both files got from a common
          * ancestor), then another id with the same content. */
@@ -427,8 +411,8 @@ static st_code merge_codebooks(st_db *db, const char *S, const char *file, st_me
         int rc2;
         while (!c && !*found && (rc2 = sqlite3_step(cand)) == SQLITE_ROW) {
             bool same;
-            if (!(c = same_version(db, S, vid, txt(cand, 0), &same, e)) && same)
-                snprintf(found, sizeof found, "%s", txt(cand, 0));
+            if (!(c = same_version(db, S, vid, st_col_text(cand, 0), &same, e)) && same)
+                snprintf(found, sizeof found, "%s", st_col_text(cand, 0));
         }
         sqlite3_reset(cand);
         long exists = 0;
@@ -491,11 +475,11 @@ static st_code merge_named(st_db *db, const char *S, const char *table, st_merge
         c = prep(db, &add, ins, "", e);
     int rc = SQLITE_DONE;
     while (!c && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *sid = txt(st, 0);
+        const char *sid = st_col_text(st, 0);
         char dst[UUID_STRLEN] = "";
-        st_bind_text(q, 1, txt(st, 1));
+        st_bind_text(q, 1, st_col_text(st, 1));
         if (sqlite3_step(q) == SQLITE_ROW)
-            snprintf(dst, sizeof dst, "%s", txt(q, 0));
+            snprintf(dst, sizeof dst, "%s", st_col_text(q, 0));
         sqlite3_reset(q);
         if (*dst) {
             n->skipped++;
@@ -509,8 +493,8 @@ static st_code merge_named(st_db *db, const char *S, const char *table, st_merge
             else
                 snprintf(dst, sizeof dst, "%s", sid);
             st_bind_text(add, 1, dst);
-            st_bind_text(add, 2, txt(st, 1));
-            st_bind_text(add, 3, txt(st, 2));
+            st_bind_text(add, 2, st_col_text(st, 1));
+            st_bind_text(add, 3, st_col_text(st, 2));
             if (!c && sqlite3_step(add) != SQLITE_DONE)
                 c = st_fail(db, e, _("merging"));
             sqlite3_reset(add);
@@ -600,10 +584,10 @@ static st_code latest_change(st_db *db, const char *S, const char *id, latest *o
     int rc = sqlite3_step(st);
     memset(out, 0, sizeof *out);
     if (rc == SQLITE_ROW) {
-        out->at = xstrdup(txt(st, 0));
-        out->who = xstrdup(txt(st, 1));
+        out->at = xstrdup(st_col_text(st, 0));
+        out->who = xstrdup(st_col_text(st, 1));
         out->epoch = sqlite3_column_int64(st, 2);
-        snprintf(out->id, sizeof out->id, "%s", txt(st, 3));
+        snprintf(out->id, sizeof out->id, "%s", st_col_text(st, 3));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -630,7 +614,8 @@ static st_code take_theirs(st_db *db, const char *S, const char *id, st_error *e
     static const char *const sql[] = {
         "CREATE TEMP TABLE IF NOT EXISTS merge_before (snap TEXT)",
         "DELETE FROM temp.merge_before",
-        "INSERT INTO temp.merge_before SELECT " SNAPSHOT("main", "i") " FROM main.interaction i WHERE i.id = ?1",
+        "INSERT INTO temp.merge_before SELECT " ST_IX_SNAPSHOT("main", "i")
+        " FROM main.interaction i WHERE i.id = ?1",
         "UPDATE main.interaction SET (" INTERACTION_COLS ") = (SELECT " INTERACTION_COLS
         " FROM @S.interaction s WHERE s.id = ?1) WHERE id = ?1",
         "DELETE FROM main.interaction_code WHERE interaction_id = ?1",
@@ -646,8 +631,8 @@ static st_code take_theirs(st_db *db, const char *S, const char *id, st_error *e
     sqlite3_stmt *st;
     if (st_prepare(db, &st,
                    "INSERT INTO main.audit (id, interaction_id, at, who, action, before, after) "
-                   "SELECT ?2, i.id, ?3, 'merge', 'merge', (SELECT snap FROM temp.merge_before), " SNAPSHOT("main", "i")
-                   " FROM main.interaction i WHERE i.id = ?1",
+                   "SELECT ?2, i.id, ?3, 'merge', 'merge', (SELECT snap FROM temp.merge_before), "
+                   ST_IX_SNAPSHOT("main", "i") " FROM main.interaction i WHERE i.id = ?1",
                    e))
         return e->code;
     st_bind_text(st, 1, id);
@@ -710,8 +695,8 @@ static st_code classify(st_db *db, const char *S, const char *file, idvec *their
 {
     static const char differ[] =
         "SELECT s.id FROM @S.interaction s JOIN main.interaction m ON m.id = s.id "
-        "WHERE json_remove(" SNAPSHOT("@S", "s") ", '$.codebook_version') IS NOT "
-        "      json_remove(" SNAPSHOT("main", "m") ", '$.codebook_version') ORDER BY s.id";
+        "WHERE json_remove(" ST_IX_SNAPSHOT("@S", "s") ", '$.codebook_version') IS NOT "
+        "      json_remove(" ST_IX_SNAPSHOT("main", "m") ", '$.codebook_version') ORDER BY s.id";
     static const char only_there[] =
         "SELECT count(*) FROM @S.audit a WHERE a.interaction_id = ?1 AND a.action <> 'merge' "
         "AND NOT EXISTS (SELECT 1 FROM main.audit m WHERE m.id = a.id)";
@@ -724,7 +709,7 @@ static st_code classify(st_db *db, const char *S, const char *file, idvec *their
     idvec ids = {0};
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        idvec_add(&ids, txt(st, 0));
+        idvec_add(&ids, st_col_text(st, 0));
     sqlite3_finalize(st);
     st_code c = rc == SQLITE_DONE ? ST_OK : st_fail(db, e, _("comparing interactions"));
     *ndiffer = (long)ids.n;
@@ -917,7 +902,7 @@ st_code st_merge(st_db *db, const char *const *files, size_t n, st_merge_report 
         sqlite3_stmt *st;
         if (!(c = st_prepare(db, &st, "SELECT id FROM main.codebook_version ORDER BY seq DESC LIMIT 1", e))) {
             if (sqlite3_step(st) == SQLITE_ROW)
-                snprintf(before, sizeof before, "%s", txt(st, 0));
+                snprintf(before, sizeof before, "%s", st_col_text(st, 0));
             sqlite3_finalize(st);
         }
     }

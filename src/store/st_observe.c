@@ -125,12 +125,6 @@ void st_names_free(char **v, size_t n)
     free(v);
 }
 
-static void copy_text(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
 st_code st_open_elsewhere(st_db *db, const char *observer_id, const char *session_id, st_open_ix **out, size_t *n,
                           st_error *e)
 {
@@ -151,11 +145,11 @@ st_code st_open_elsewhere(st_db *db, const char *observer_id, const char *sessio
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         xgrow((void **)out, &cap, *n + 1, sizeof **out);
         st_open_ix *o = &(*out)[(*n)++];
-        copy_text(st, 0, o->id, sizeof o->id);
-        copy_text(st, 1, o->codebook_version_id, sizeof o->codebook_version_id);
-        copy_text(st, 2, o->started_at, sizeof o->started_at);
-        copy_text(st, 3, o->updated_at, sizeof o->updated_at);
-        copy_text(st, 4, o->session_started_at, sizeof o->session_started_at);
+        st_col_copy(st, 0, o->id, sizeof o->id);
+        st_col_copy(st, 1, o->codebook_version_id, sizeof o->codebook_version_id);
+        st_col_copy(st, 2, o->started_at, sizeof o->started_at);
+        st_col_copy(st, 3, o->updated_at, sizeof o->updated_at);
+        st_col_copy(st, 4, o->session_started_at, sizeof o->session_started_at);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {

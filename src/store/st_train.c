@@ -12,14 +12,6 @@
 #include "core/util.h"
 #include "store/store_internal.h"
 
-static st_code step1(st_db *db, sqlite3_stmt *st, const char *ctx, st_error *e)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? ST_OK : st_fail(db, e, ctx);
-}
-
 st_code st_train_start(st_db *db, const char *trainee, const char *path, const char *title, const char *source,
                        const char *version_id, char run_id[UUID_STRLEN], st_error *e)
 {
@@ -41,7 +33,7 @@ st_code st_train_start(st_db *db, const char *trainee, const char *path, const c
     st_bind_text(st, 5, now);
     st_bind_text(st, 6, title);
     st_bind_text(st, 7, source);
-    st_code c = step1(db, st, _("starting a training run"), e);
+    st_code c = st_step_done(db, st, _("starting a training run"), e);
     sqlite3_finalize(st);
     if (!c)
         c = st_setting_set(db, "last_trainee", trainee, e);
@@ -71,14 +63,14 @@ st_code st_train_answer(st_db *db, const char *run_id, const char *vignette_id, 
     if (!c) {
         st_bind_text(del, 1, run_id);
         st_bind_text(del, 2, vignette_id);
-        c = step1(db, del, ctx, e);
+        c = st_step_done(db, del, ctx, e);
     }
     if (!c) {
         st_bind_text(seen, 1, run_id);
         st_bind_text(seen, 2, vignette_id);
         sqlite3_bind_int(seen, 3, position);
         st_bind_text(seen, 4, now);
-        c = step1(db, seen, ctx, e);
+        c = st_step_done(db, seen, ctx, e);
     }
     for (size_t d = 0; d < cb->ndims && d < run->ndims && !c; d++) {
         const tr_codes *codes = tr_run_codes_c(run, vignette, d);
@@ -87,7 +79,7 @@ st_code st_train_answer(st_db *db, const char *run_id, const char *vignette_id, 
             st_bind_text(ans, 2, vignette_id);
             st_bind_text(ans, 3, cb->dims[d].id);
             st_bind_text(ans, 4, codes->v[i]);
-            c = step1(db, ans, ctx, e);
+            c = st_step_done(db, ans, ctx, e);
         }
     }
     sqlite3_finalize(del);
@@ -109,7 +101,7 @@ st_code st_train_discard(st_db *db, const char *run_id, st_error *e)
                    e))
         return e->code;
     st_bind_text(st, 1, run_id);
-    st_code c = step1(db, st, _("removing an empty training run"), e);
+    st_code c = st_step_done(db, st, _("removing an empty training run"), e);
     sqlite3_finalize(st);
     return c;
 }
@@ -123,7 +115,7 @@ st_code st_train_finish(st_db *db, const char *run_id, st_error *e)
         return e->code;
     st_bind_text(st, 1, run_id);
     st_bind_text(st, 2, now);
-    st_code c = step1(db, st, _("finishing a training run"), e);
+    st_code c = st_step_done(db, st, _("finishing a training run"), e);
     sqlite3_finalize(st);
     return c;
 }
@@ -134,8 +126,8 @@ st_code st_train_finish(st_db *db, const char *run_id, st_error *e)
 
 static void fill_info(sqlite3_stmt *st, st_train_info *t)
 {
-    snprintf(t->id, sizeof t->id, "%s", (const char *)sqlite3_column_text(st, 0));
-    snprintf(t->version_id, sizeof t->version_id, "%s", (const char *)sqlite3_column_text(st, 1));
+    st_col_copy(st, 0, t->id, sizeof t->id);
+    st_col_copy(st, 1, t->version_id, sizeof t->version_id);
     t->trainee = st_col_dup(st, 2);
     t->vignettes = st_col_dup(st, 3);
     t->title = st_col_dup(st, 4);

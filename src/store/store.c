@@ -157,6 +157,25 @@ char *st_col_dup(sqlite3_stmt *st, int i)
     return s ? xstrdup((const char *)s) : NULL;
 }
 
+const char *st_col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+void st_col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+    snprintf(out, n, "%s", st_col_text(st, i));
+}
+
+st_code st_step_done(st_db *db, sqlite3_stmt *st, const char *ctx, st_error *e)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? ST_OK : st_fail(db, e, ctx);
+}
+
 /* Runs one statement that returns no rows. */
 static st_code exec1(st_db *db, const char *sql, st_error *e, const char *context)
 {

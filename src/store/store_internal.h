@@ -35,5 +35,33 @@ st_code st_prepare(st_db *db, sqlite3_stmt **st, const char *sql, st_error *e);
 void st_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* The column as a new string, NULL when SQL NULL. */
 char *st_col_dup(sqlite3_stmt *st, int i);
+/* The column's text, owned by the statement until its next step; "" when
+ * SQL NULL. */
+const char *st_col_text(sqlite3_stmt *st, int i);
+/* The column's text copied into out (n bytes, cut to fit), "" when NULL. */
+void st_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
+
+/* Steps a statement that returns no row once, then resets it and clears
+ * its bindings so that it can be run again; ST_OK when it ran to its end,
+ * else the error through st_fail() with ctx. */
+st_code st_step_done(st_db *db, sqlite3_stmt *st, const char *ctx, st_error *e);
+
+/*
+ * The interaction of alias I, in the schema S, as the JSON object the audit
+ * log keeps (doc/data-model.md), as an SQL expression: one definition for
+ * every writer (the live-coding write path, merge), so that snapshots have
+ * one shape whoever writes them.  S and I are string literals: "main" and
+ * "i", or "@S" where st_merge.c puts the name of an attached source.
+ */
+#define ST_IX_SNAPSHOT(S, I)                                                                                           \
+    "json_object('id', " I ".id, 'session', " I ".session_id, 'codebook_version', " I ".codebook_version_id, "         \
+    "'started_at', " I ".started_at, 'ended_at', " I ".ended_at, 'incomplete', " I ".incomplete, "                    \
+    "'tally', " I ".tally, 'deleted', " I ".deleted, 'paused_seconds', " I ".paused_seconds, 'note', " I ".note, "    \
+    "'codes', json((SELECT json_group_array(json_object('dimension', c.dimension_id, 'code', c.code_id, "             \
+    "'other', c.other_text)) FROM (SELECT * FROM " S ".interaction_code c0 WHERE c0.interaction_id = " I ".id "      \
+    "ORDER BY c0.dimension_id, c0.code_id) c)), "                                                                     \
+    "'texts', json((SELECT json_group_array(json_object('dimension', t.dimension_id, 'text', t.text)) "               \
+    "FROM (SELECT * FROM " S ".interaction_text t0 WHERE t0.interaction_id = " I ".id "                               \
+    "ORDER BY t0.dimension_id) t)))"
 
 #endif

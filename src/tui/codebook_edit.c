@@ -151,52 +151,6 @@ static char *first_line(const char *s)
     return e ? xasprintf("%.*s …", (int)(e - s), s) : xstrdup(s);
 }
 
-/* Draws s wrapped into at most h rows of width w at (y, x); returns the
- * rows used.  Breaks at spaces; a word longer than w is cut. */
-static int put_wrapped(int y, int x, int w, int h, const char *s, ui_style st)
-{
-    int rows = 0;
-    const char *p = s ? s : "";
-    while (*p && rows < h) {
-        const char *line_end = strchr(p, '\n');
-        size_t n = line_end ? (size_t)(line_end - p) : strlen(p);
-        /* The longest prefix of the line that fits, cut at a space. */
-        size_t take = 0, last_space = 0;
-        int col = 0;
-        while (take < n) {
-            uint32_t cp;
-            size_t len = u8_decode(p + take, n - take, &cp);
-            int cw = u8_cp_width(cp);
-            if (col + (cw < 0 ? 1 : cw) > w)
-                break;
-            col += cw < 0 ? 1 : cw;
-            take += len;
-            if (p[take - 1] == ' ')
-                last_space = take;
-        }
-        if (take < n && last_space)
-            take = last_space;
-        if (!take && n)
-            take = 1;
-        char *chunk = xstrndup(p, take);
-        bool cut = rows == h - 1 && (take < n || line_end);
-        if (cut) {
-            char *t = xasprintf("%s…", chunk);
-            free(chunk);
-            chunk = t;
-        }
-        ui_put_styled(y + rows, x, w, chunk, false, st);
-        free(chunk);
-        rows++;
-        p += take;
-        if (take == n && line_end)
-            p++;
-        while (*p == ' ' && take < n)
-            p++;
-    }
-    return rows;
-}
-
 /* Lines are drawn with Unicode box characters, like all text here, rather
  * than the terminal's alternate character set. */
 static void hrule(int y, int x, int w)
@@ -229,26 +183,21 @@ static void frame(int y, int x, int h, int w)
 
 static void title_bar(editor *e, const char *what)
 {
-    ui_fill_row(0, UI_TITLE);
     char *t = xasprintf(_(" carnet — codebook editor: %s"), what);
-    ui_put_styled(0, 0, COLS - 14, t, false, UI_TITLE);
+    ui_title_bar(t, modified(e) ? _("  [modified]") : "");
     free(t);
-    if (modified(e))
-        ui_put_styled(0, COLS - 13, 13, _("  [modified]"), false, UI_TITLE);
 }
 
 static void status_line(const char *keys)
 {
-    ui_fill_row(LINES - 1, UI_STATUS);
-    ui_put_styled(LINES - 1, 0, COLS, keys, false, UI_STATUS);
+    ui_status_row(LINES - 1, keys, UI_STATUS);
 }
 
 /* The message over the two rows above the status line, for the views that
  * keep them free: an explanation of a refusal can be long. */
 static void message_rows(editor *e)
 {
-    if (e->msg[0])
-        put_wrapped(LINES - 3, 1, COLS - 2, 2, e->msg, e->msg_style);
+    ui_message(e->msg, e->msg_style);
 }
 
 /* The keys still free in d for c, as "a b d e ...", at most 12. */
@@ -280,14 +229,6 @@ static int left_width(void)
     return w < 22 ? 22 : w > 34 ? 34 : w;
 }
 
-static void keep_visible(size_t sel, size_t *top, int rows)
-{
-    if (sel < *top)
-        *top = sel;
-    if (rows > 0 && sel >= *top + (size_t)rows)
-        *top = sel - (size_t)rows + 1;
-}
-
 static void draw_list(editor *e)
 {
     title_bar(e, e->cb->title ? e->cb->title : "");
@@ -308,7 +249,7 @@ static void draw_list(editor *e)
     }
     vrule(1, lw, rows + 1);
 
-    keep_visible(e->d, &e->dtop, rows);
+    ui_scroll_to(&e->dtop, e->d, e->cb->ndims, (size_t)rows);
     for (int i = 0; i < rows; i++) {
         size_t k = e->dtop + (size_t)i;
         if (k >= e->cb->ndims)
@@ -327,12 +268,12 @@ static void draw_list(editor *e)
     }
 
     if (d && d->mode == CB_TEXT) {
-        put_wrapped(3, rx, rw, 3, _("A free-text dimension: no codes. Enter edits its validation pattern and message."),
-                    UI_DIM);
+        ui_put_wrapped(3, rx, rw, 3,
+                       _("A free-text dimension: no codes. Enter edits its validation pattern and message."), UI_DIM);
     } else if (d && !d->ncodes) {
-        put_wrapped(3, rx, rw, 3, _("No codes yet: press a (in this pane) to add one."), UI_DIM);
+        ui_put_wrapped(3, rx, rw, 3, _("No codes yet: press a (in this pane) to add one."), UI_DIM);
     } else if (d) {
-        keep_visible(e->c, &e->ctop, rows);
+        ui_scroll_to(&e->ctop, e->c, d->ncodes, (size_t)rows);
         for (int i = 0; i < rows; i++) {
             size_t k = e->ctop + (size_t)i;
             if (k >= d->ncodes)
@@ -375,12 +316,12 @@ static void draw_list(editor *e)
         preview = xasprintf("%s [%s]: %s", _("Description"), d->id, d->description ? d->description : _("(none)"));
     else
         preview = xstrdup(_("The codebook has no dimension: press a to add one."));
-    put_wrapped(py + 1, 1, COLS - 2, 2, preview, UI_NORMAL);
+    ui_put_wrapped(py + 1, 1, COLS - 2, 2, preview, UI_NORMAL);
     free(preview);
     message_rows(e);
     /* What fits in 80 columns; ? lists the rest (moving, Tab, problems). */
-    status_line(e->pane == 1 ? _(" ⏎ edit  a add  r rename  k key  x retire  d delete  s save  q quit  ? help")
-                             : _(" ⏎ edit  a add  r rename  x retire  d delete  J/K move  s save  q quit  ? help"));
+    status_line(e->pane == 1 ? _("⏎ edit  a add  r rename  k key  x retire  d delete  s save  F10 quit  ? help")
+                             : _("⏎ edit  a add  r rename  x retire  J/K move  s save  F10 quit  ? help"));
 }
 
 /* ---- actions of the list ---------------------------------------------- */
@@ -937,10 +878,10 @@ static void draw_form(editor *e)
     int y = 4 + (int)n;
     hrule(y, 0, COLS);
     char *v = field_value(e, fs[e->f]);
-    put_wrapped(y + 1, 1, COLS - 2, LINES - y - 5, str_empty(v) ? _("(empty)") : v, UI_NORMAL);
+    ui_put_wrapped(y + 1, 1, COLS - 2, LINES - y - 5, str_empty(v) ? _("(empty)") : v, UI_NORMAL);
     free(v);
     message_rows(e);
-    status_line(_(" ↑↓ choose a field   ⏎ change it   Esc back to the list   s save   ? help"));
+    status_line(_("↑↓ choose a field   ⏎ change it   Esc back to the list   s save   ? help"));
 }
 
 /* Whether d's codes (except self) would let c take parent p without a cycle. */
@@ -1101,14 +1042,14 @@ static void draw_text(editor *e)
         hint = "";
     int top = 2;
     if (*hint)
-        top += put_wrapped(1, 1, COLS - 2, 2, hint, UI_DIM);
+        top += ui_put_wrapped(1, 1, COLS - 2, 2, hint, UI_DIM);
     int h = e->ta.multiline ? LINES - top - 5 : 1;
     int w = COLS - 4;
     /* A frame around the text. */
     frame(top, 1, h, w);
     message_rows(e);
-    status_line(e->ta.multiline ? _(" Ctrl-S or F2 keep   Esc cancel   ⏎ new line   ↑↓←→ Home End move")
-                                : _(" ⏎ keep   Esc cancel   ←→ Home End move"));
+    status_line(e->ta.multiline ? _("Ctrl-S or F2 keep   Esc cancel   ⏎ new line   ↑↓←→ Home End move")
+                                : _("⏎ keep   Esc cancel   ←→ Home End move"));
     ui_ta_draw(&e->ta, top + 1, 2, h, w);
 }
 
@@ -1287,15 +1228,15 @@ static void draw_key(editor *e)
     free(what);
     char *q = xasprintf(_("Press the new hotkey for “%s”: a letter or a digit. Its key now: %c."), c->label,
                         c->key ? c->key : '?');
-    put_wrapped(2, 1, COLS - 2, 2, q, UI_NORMAL);
+    ui_put_wrapped(2, 1, COLS - 2, 2, q, UI_NORMAL);
     free(q);
     char *fk = free_keys(d, c);
     char *line = xasprintf(_("Free in this dimension: %s"), fk);
-    put_wrapped(5, 1, COLS - 2, 2, line, UI_KEY);
+    ui_put_wrapped(5, 1, COLS - 2, 2, line, UI_KEY);
     free(line);
     free(fk);
     message_rows(e);
-    status_line(_(" a–z 0–9 choose   Esc cancel"));
+    status_line(_("a–z 0–9 choose   Esc cancel"));
 }
 
 static void key_key(editor *e, int k, bool fn)
@@ -1338,7 +1279,7 @@ static void draw_pick(editor *e)
     size_t *ch = xcalloc(d->ncodes + 1, sizeof *ch);
     size_t n = pick_choices(e, ch, d->ncodes + 1);
     int rows = LINES - 5;
-    keep_visible(e->pick, &e->pick_top, rows);
+    ui_scroll_to(&e->pick_top, e->pick, n, (size_t)rows);
     for (int i = 0; i < rows; i++) {
         size_t k = e->pick_top + (size_t)i;
         if (k >= n)
@@ -1354,7 +1295,7 @@ static void draw_pick(editor *e)
     }
     free(ch);
     message_rows(e);
-    status_line(_(" ↑↓ choose   ⏎ take this parent   Esc cancel"));
+    status_line(_("↑↓ choose   ⏎ take this parent   Esc cancel"));
 }
 
 static void key_pick(editor *e, int k, bool fn)
@@ -1385,16 +1326,16 @@ static void draw_confirm(editor *e)
     const char *keys;
     if (e->ask == ASK_QUIT) {
         q = xstrdup(_("The codebook has unsaved changes."));
-        keys = _(" s save and leave   d discard the changes and leave   Esc stay");
+        keys = _("s save and leave   d discard the changes and leave   Esc stay");
     } else {
         cb_dimension *d = cur_dim(e);
         q = e->pane == 1 ? xasprintf(_("Delete code “%s” (%s)? No recorded answer uses it."), d->codes[e->c].label,
                                      d->codes[e->c].id)
                          : xasprintf(_("Delete dimension “%s” (%s) and its %zu codes? No recorded answer uses it."),
                                      d->label, d->id, d->ncodes);
-        keys = _(" y delete   n keep");
+        keys = _("y delete   n keep");
     }
-    put_wrapped(LINES / 2 - 1, 2, COLS - 4, 3, q, UI_WARN);
+    ui_put_wrapped(LINES / 2 - 1, 2, COLS - 4, 3, q, UI_WARN);
     free(q);
     message_rows(e);
     status_line(keys);
@@ -1430,9 +1371,9 @@ static void draw_problems(editor *e)
     ui_put_styled(1, 1, COLS - 2, _("Fix these, then save again (s):"), false, UI_WARN);
     int y = 2, bottom = LINES - 4;
     for (size_t k = e->ptop; k < e->problems.n && y < bottom; k++)
-        y += put_wrapped(y, 1, COLS - 2, bottom - y < 2 ? bottom - y : 2, e->problems.items[k].msg, UI_NORMAL);
+        y += ui_put_wrapped(y, 1, COLS - 2, bottom - y < 2 ? bottom - y : 2, e->problems.items[k].msg, UI_NORMAL);
     message_rows(e);
-    status_line(_(" ↑↓ scroll   Esc back"));
+    status_line(_("↑↓ scroll   Esc back"));
 }
 
 static void key_problems(editor *e, int k, bool fn)
@@ -1455,7 +1396,8 @@ static void draw_help(editor *e)
         N_("  r        rename (the id stays)            k   change the hotkey of a code"),
         N_("  x        retire, or restore               d Del   delete (never used items only)"),
         N_("  J K or Shift-↓ Shift-↑   move down, up    p   list what would stop a save"),
-        N_("  s        save as a new version            q Esc   leave (asks if unsaved)"),
+        N_("  s        save as a new version            ? F1   this help"),
+        N_("  F10 Ctrl-X q Esc   leave the editor (asks first when changes are unsaved)"),
         N_("Form of a code or dimension"),
         N_("  ↑ ↓      choose a field                   ⏎ Space   change it (yes/no fields flip)"),
         N_("  Esc      back to the list"),
@@ -1463,12 +1405,13 @@ static void draw_help(editor *e)
         N_("  Ctrl-S or F2   keep the text              Esc   cancel"),
         N_("  ⏎        new line (keeps a one-line field) Ctrl-A Ctrl-E   start, end of line"),
         N_("  Ctrl-K, Ctrl-U   delete to the end, to the start of the line"),
+        N_("  F10 Ctrl-X   leave the editor, once the text is kept or dropped"),
         N_("Retired codes are hidden from coding and kept for history. A code used by recorded"),
         N_("answers can be retired, never deleted. Saving never changes past interactions."),
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0] && (int)i < LINES - 3; i++)
         ui_put_styled(2 + (int)i, 1, COLS - 2, _(lines[i]), false, lines[i][0] == ' ' ? UI_NORMAL : UI_KEY);
-    status_line(_(" any key: back"));
+    status_line(_("any key: back"));
 }
 
 /* ---- dispatch --------------------------------------------------------- */
@@ -1511,8 +1454,30 @@ static void draw(editor *e)
     refresh();
 }
 
+/* F10 and Ctrl-X leave the editor, as they quit the coding and training
+ * screens (F10 does not reach every terminal; Ctrl-X does). */
+static bool leave_key(int k, bool fn)
+{
+    return fn ? k == KEY_F(10) : k == UI_CTRL('x');
+}
+
 static void key(editor *e, int k, bool fn)
 {
+    if (leave_key(k, fn)) {
+        if (e->view == V_TEXT) {
+            /* The text being typed is not in the codebook yet: say what to
+             * do with it rather than drop it. */
+            say(e, UI_WARN, "%s",
+                _("Keep the text (Ctrl-S or F2) or drop it (Esc) first; then F10 leaves the editor."));
+            return;
+        }
+        if (e->view == V_CONFIRM)
+            return; /* s, d or Esc: a second F10 must not drop the changes */
+        if (e->view != V_LIST && e->view != V_FORM)
+            e->view = e->back; /* the key prompt, the parent picker, problems, help */
+        request_quit(e);
+        return;
+    }
     switch (e->view) {
     case V_LIST:
         key_list(e, k, fn);
@@ -1551,10 +1516,12 @@ st_code ui_cbedit_run(st_db *db, const char *who, bool *saved, char version_id[U
     e.cb = cb_clone(e.saved_cb);
     ui_ta_init(&e.ta, "", false);
     say(&e, UI_NORMAL, "%s", _("? shows every key. Nothing reaches the study before you save (s)."));
-    while (!e.done) {
+    /* Within the coding screen, a SIGHUP or SIGTERM ends the editor (what
+     * is not saved is dropped) so that the screen can close its session. */
+    while (!e.done && !ui_stop_requested()) {
         draw(&e);
         bool fn;
-        int k = ui_readkey(-1, &fn);
+        int k = ui_readkey(1000, &fn);
         if (k == ERR || (fn && k == KEY_RESIZE))
             continue;
         if (!ui_big_enough()) /* keys wait until the screen is big enough */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "tui/obs.h"
 #include "tui/ui.h"
@@ -37,7 +38,7 @@ static void section(entry_text *t, const char *heading, const char *text)
     line(t, "", UI_NORMAL);
     line(t, heading, UI_KEY);
     char **lines;
-    size_t n = ui_wrap(text, COLS - 4, &lines);
+    size_t n = u8_wrap(text, COLS - 4, &lines);
     for (size_t i = 0; i < n; i++) {
         line(t, lines[i], UI_NORMAL);
         free(lines[i]);
@@ -49,13 +50,12 @@ void ui_entry_draw(obs *o)
 {
     const cb_dimension *d;
     const cb_code *c = cod_entry_code(o->cs, &d);
-    ui_fill_row(0, UI_TITLE);
     if (!c) {
         o->screen = OBS_CODING;
         return;
     }
-    char *title = xasprintf("%c  %s", c->key ? c->key : ' ', c->label);
-    ui_put_styled(0, 1, COLS - 2, title, false, UI_TITLE);
+    char *title = xasprintf(" %c  %s", c->key ? c->key : ' ', c->label);
+    ui_title_bar(title, "");
     free(title);
     entry_text t = {0};
     char *where = xasprintf(_("Code '%s' of the dimension %s"), c->id, d->label);

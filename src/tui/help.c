@@ -41,7 +41,7 @@ static int keys_width(void)
 static void add_wrapped(help_text *h, const char *keys, const char *text, int width, ui_style st, bool full)
 {
     char **lines;
-    size_t n = ui_wrap(text, width, &lines);
+    size_t n = u8_wrap(text, width, &lines);
     for (size_t i = 0; i < n; i++) {
         add(h, i == 0 ? keys : NULL, lines[i], st, full);
         free(lines[i]);
@@ -88,8 +88,9 @@ void ui_help_draw(obs *o)
 {
     help_text h = {0};
     build(&h);
-    ui_fill_row(0, UI_TITLE);
-    ui_put_styled(0, 1, COLS - 2, _("carnet observe: the keys"), false, UI_TITLE);
+    char *title = xasprintf(" %s", _("carnet observe: the keys"));
+    ui_title_bar(title, "");
+    free(title);
     int rows = LINES - 2, kw = keys_width();
     o->scroll_max = h.n > (size_t)rows ? (int)h.n - rows : 0;
     if (o->scroll > o->scroll_max)

@@ -1,7 +1,8 @@
 /*
  * history.c — the history of the session (obs.h): every interaction the
  * screen knows, deleted ones included (dimmed, they can be restored), with
- * its times, length and answers, and the note of the selected one.
+ * its times, length and answers, and the note of the selected one; Tab
+ * shows the field notes of the session (notes.c).
  *
  * From here an earlier interaction is opened on the coding screen to
  * change its codes, or gets new times, a note, deleted or restored; the
@@ -37,9 +38,16 @@ static char *row_text(const obs *o, const cod_ix *x)
 void ui_history_draw(obs *o, int top, int rows)
 {
     cod_state *s = o->cs;
-    char *title = xasprintf(ngettext("History of the session: %zu interaction", "History of the session: %zu interactions",
-                                     cod_count(s)),
-                            cod_count(s));
+    char *ixs = xasprintf(
+        ngettext("History of the session: %zu interaction", "History of the session: %zu interactions", cod_count(s)),
+        cod_count(s));
+    /* The field notes are one key away: say how many. */
+    char *title = s->field_notes
+                      ? xasprintf(ngettext("%s \xC2\xB7 %zu field note (Tab)", "%s \xC2\xB7 %zu field notes (Tab)",
+                                           s->field_notes),
+                                  ixs, s->field_notes)
+                      : xstrdup(ixs);
+    free(ixs);
     ui_put_styled(top, 1, COLS - 2, title, false, UI_KEY);
     free(title);
     ui_put_styled(top + 1, 1, COLS - 2, _("#    start    end       length  answers"), false, UI_DIM);

@@ -6,7 +6,7 @@
  * interactions left open), observe.c (the coding screen, and the key
  * handling of every view the coding state machine drives: the coding
  * screen, the history, the input line), history.c, input.c, help.c,
- * entry.c (the codebook entry of a code).  screen.c is the dispatcher: it
+ * entry.c (the codebook entry of a code), notes.c (the field notes).  screen.c is the dispatcher: it
  * owns the loop, the clock, KEY_RESIZE and the minimum size.
  */
 #ifndef CARNET_TUI_OBS_H
@@ -25,6 +25,7 @@ typedef enum obs_screen {
     OBS_CODING,    /* the coding screen, the history, the input line */
     OBS_HELP,
     OBS_ENTRY,
+    OBS_NOTES,     /* the field notes of the session */
 } obs_screen;
 
 typedef struct obs_form {
@@ -78,6 +79,10 @@ void ui_history_draw(obs *o, int top, int rows);
 /* input.c: the input line and its suggestions over rows [top, top+4). */
 void ui_input_draw(obs *o, int top);
 
+/* notes.c: the field notes of the session, reached from the history */
+void ui_notes_draw(obs *o);
+void ui_notes_key(obs *o, int key);
+
 /* help.c, entry.c */
 void ui_help_draw(obs *o);
 void ui_help_key(obs *o, int key);
@@ -95,13 +100,5 @@ void ui_left_key(obs *o, int key);
 /* Opens the session for the form's names; on success moves on to the
  * interactions left open, if any, or to coding. */
 bool ui_start_session(obs *o);
-
-/* The first row to show of a list of n rows, rows at a time, so that row
- * sel is in view and the list moves as little as it can; *top is kept. */
-size_t ui_scroll_to(size_t *top, size_t sel, size_t n, size_t rows);
-
-/* Wraps UTF-8 text to width columns: *lines receives new strings (free
- * each and the array); returns their number.  Newlines break lines. */
-size_t ui_wrap(const char *text, int width, char ***lines);
 
 #endif

@@ -16,6 +16,7 @@
  * the store's reason on the status line.
  */
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,9 @@
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "tui/codebook_edit.h"
 #include "tui/obs.h"
+#include "tui/panels.h"
 #include "tui/ui.h"
 
 /* Where each part of the screen goes. */
@@ -100,17 +103,16 @@ char *ui_observe_summary(const cod_state *s, const cod_ix *x)
 
 static void header(const obs *o)
 {
-    ui_fill_row(0, UI_TITLE);
     char clock[16], dur[32], right[200];
     struct tm tm;
     localtime_r(&o->now, &tm);
     strftime(clock, sizeof clock, "%H:%M:%S", &tm);
     size_t n = cod_count(o->cs);
-    snprintf(right, sizeof right, ngettext("%s%s%s \xC2\xB7 session %s \xC2\xB7 %zu interaction ",
-                                           "%s%s%s \xC2\xB7 session %s \xC2\xB7 %zu interactions ", n),
+    snprintf(right, sizeof right, ngettext("%s%s%s \xC2\xB7 session %s \xC2\xB7 %zu interaction",
+                                           "%s%s%s \xC2\xB7 session %s \xC2\xB7 %zu interactions", n),
              o->cs->paused ? _("PAUSED ") : "", o->cs->tally ? _("TALLY ") : "", clock,
              cod_fmt_duration(cod_session_seconds(o->cs, o->now), dur, sizeof dur), n);
-    int rw = (int)u8_width(right);
+    int rw = (int)u8_width(right) + 1;
     /* The site and the observer first: the study's name when room is left. */
     char *left = xasprintf(" %s \xC2\xB7 %s", le_text(&o->form.field[0]), le_text(&o->form.field[1]));
     if ((int)u8_width(left) + (int)u8_width(o->study) + 4 < COLS - rw) {
@@ -118,10 +120,9 @@ static void header(const obs *o)
         free(left);
         left = with;
     }
-    ui_put_styled(0, 0, COLS - rw - 1, left, false, UI_TITLE);
-    ui_put_styled(0, COLS - rw, rw, right, false, UI_TITLE);
+    int rx = ui_title_bar(left, right);
     if (o->cs->paused) /* in another colour than the bar */
-        ui_put_styled(0, COLS - rw, (int)u8_width(_("PAUSED")), _("PAUSED"), false, UI_SELECTED);
+        ui_put_styled(0, rx, (int)u8_width(_("PAUSED")), _("PAUSED"), false, UI_SELECTED);
     free(left);
 }
 
@@ -169,21 +170,6 @@ static void coded_title(const obs *o, const layout *L)
     free(t);
 }
 
-/* Lines of wrapped help text in the left panel from row y. */
-static int put_wrapped(int y, int x, int w, int max_rows, const char *text, ui_style st)
-{
-    char **lines;
-    size_t n = ui_wrap(text, w, &lines);
-    int drawn = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (drawn < max_rows)
-            ui_put_styled(y + drawn++, x, w, lines[i], false, st);
-        free(lines[i]);
-    }
-    free(lines);
-    return drawn;
-}
-
 static void coded(const obs *o, const layout *L)
 {
     const cod_state *s = o->cs;
@@ -196,53 +182,40 @@ static void coded(const obs *o, const layout *L)
         char *t = xasprintf(_("Each key records a complete interaction with that code on %s, its duration unknown. "
                               "* (or F5) goes back to coding in full."),
                             d >= 0 ? cb->dims[d].label : "");
-        put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1, t, UI_NORMAL);
+        ui_put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1, t, UI_NORMAL);
         free(t);
         return;
     }
     if (!x) {
-        put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1,
-                    _("Space starts an interaction when a visitor comes to the desk. The codes of the first dimension "
-                      "are on the right; ! shows a code's entry, ? every key."),
-                    UI_DIM);
+        ui_put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1,
+                       _("Space starts an interaction when a visitor comes to the desk. The codes of the first "
+                         "dimension are on the right; ! shows a code's entry, ? every key."),
+                       UI_DIM);
         return;
     }
     const cb_codebook *cb = cod_cb_of(s, x);
-    int lw = 0;
-    for (size_t d = 0; d < cb->ndims; d++)
-        if (cod_dim_active(&cb->dims[d]) && (int)u8_width(cb->dims[d].label) + 1 > lw)
-            lw = (int)u8_width(cb->dims[d].label) + 1;
-    if (lw > L->left_w / 2 - 2)
-        lw = L->left_w / 2 - 2;
-    for (size_t d = 0; d < cb->ndims && y < end; d++) {
+    ui_dim_row *rows = xcalloc(cb->ndims, sizeof *rows);
+    char **answers = xcalloc(cb->ndims, sizeof *answers);
+    size_t n = 0, active = (size_t)-1;
+    for (size_t d = 0; d < cb->ndims; d++) {
         const cb_dimension *dim = &cb->dims[d];
         if (!cod_dim_active(dim))
             continue;
-        bool act = d == x->dim;
-        ui_style st = act ? UI_SELECTED : UI_NORMAL;
-        if (act) {
-            ui_style_on(UI_SELECTED);
-            mvhline(y, 0, ' ', L->left_w);
-            ui_style_off(UI_SELECTED);
-        }
-        char *label = xasprintf("%s%s", dim->label, dim->required ? "*" : "");
-        ui_put_styled(y, 0, 2, act ? ">" : " ", false, st);
-        ui_put_styled(y, 2, lw, label, false, st);
-        free(label);
-        char *a = answer_text(s, x, d);
-        int vx = 3 + lw, vw = L->left_w - vx;
-        if (a)
-            ui_put_styled(y, vx, vw, a, false, act ? UI_SELECTED : UI_OK);
-        else if (dim->required)
-            ui_put_styled(y, vx, vw, _("required"), false, act ? UI_SELECTED : UI_WARN);
-        else
-            ui_put_styled(y, vx, vw, "-", false, act ? UI_SELECTED : UI_DIM);
-        free(a);
-        y++;
+        if (d == x->dim)
+            active = n;
+        answers[n] = answer_text(s, x, d);
+        rows[n] = (ui_dim_row){dim->label, dim->required, answers[n], UI_OK,
+                               dim->required ? _("required") : "-", dim->required ? UI_WARN : UI_DIM};
+        n++;
     }
+    y = ui_dim_rows(y, end, 0, L->left_w + 1, rows, n, active, ">", L->left_w / 2 - 2);
+    for (size_t i = 0; i < n; i++)
+        free(answers[i]);
+    free(answers);
+    free(rows);
     if (x->note && y + 1 < end) {
         char *t = xasprintf(_("Note: %s"), x->note);
-        put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1, t, UI_DIM);
+        ui_put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1, t, UI_DIM);
         free(t);
     }
 }
@@ -276,41 +249,18 @@ static void codes_panel(obs *o, const layout *L)
     if (d->mode == CB_TEXT) {
         char *cur = x && x->ans[x->dim].text ? xasprintf(_("Answer: %s"), x->ans[x->dim].text)
                                              : xstrdup(_("No answer yet."));
-        int n = put_wrapped(y + 1, x0, w, rows, cur, UI_OK);
+        int n = ui_put_wrapped(y + 1, x0, w, rows, cur, UI_OK);
         free(cur);
-        n += put_wrapped(y + 2 + n, x0, w, rows - n - 1,
-                         _("Type the answer (a letter or a digit starts it); = changes it, Backspace removes it."),
-                         UI_DIM);
+        n += ui_put_wrapped(y + 2 + n, x0, w, rows - n - 1,
+                            _("Type the answer (a letter or a digit starts it); = changes it, Backspace removes it."),
+                            UI_DIM);
         if (d->validate_message)
-            put_wrapped(y + 3 + n, x0, w, rows - n - 2, d->validate_message, UI_DIM);
+            ui_put_wrapped(y + 3 + n, x0, w, rows - n - 2, d->validate_message, UI_DIM);
         return;
     }
-    size_t nv = cod_visible_codes(d, NULL, 0);
-    size_t *idx = xcalloc(nv ? nv : 1, sizeof *idx);
-    cod_visible_codes(d, idx, nv);
-    size_t top = ui_scroll_to(&o->codes_top, s->hl, nv, (size_t)rows);
-    for (size_t i = top; i < nv && (int)(i - top) < rows; i++) {
-        const cb_code *c = &d->codes[idx[i]];
-        int yy = y + 1 + (int)(i - top);
-        bool chosen = x && x->ans[x->dim].on[idx[i]];
-        bool hl = i == s->hl;
-        if (hl) {
-            ui_style_on(UI_SELECTED);
-            mvhline(yy, x0, ' ', w);
-            ui_style_off(UI_SELECTED);
-        }
-        char key[2] = {c->key, 0};
-        ui_put_styled(yy, x0, 1, chosen ? "*" : " ", false, hl ? UI_SELECTED : UI_OK);
-        ui_put_styled(yy, x0 + 1, 1, key, false, hl ? UI_SELECTED : UI_KEY);
-        char *label = c->other ? xasprintf(_("%s (specify)"), c->label) : xstrdup(c->label);
-        ui_put_styled(yy, x0 + 3, w - 3, label, false, hl ? UI_SELECTED : chosen ? UI_OK : UI_NORMAL);
-        free(label);
-    }
-    if (top > 0)
-        ui_put_styled(y, x0 + w - 1, 1, "^", false, UI_DIM);
-    if (top + (size_t)rows < nv)
-        ui_put_styled(y + rows, x0 + w - 1, 1, "v", false, UI_DIM);
-    free(idx);
+    ui_codes p = {.dim = d, .chosen = x ? x->ans[x->dim].on : NULL, .highlight = (long)s->hl, .cols = 1,
+                  .specify = true};
+    ui_code_panel(y, x0, w, rows, &p, &o->codes_top);
 }
 
 static void last_interactions(const obs *o, const layout *L)
@@ -337,21 +287,9 @@ static void last_interactions(const obs *o, const layout *L)
 void ui_observe_status(const obs *o)
 {
     const cod_state *s = o->cs;
-    if (!s || !s->msg[0])
+    if (!s)
         return;
-    ui_style st = s->msg_kind == COD_MSG_WARN ? UI_WARN : s->msg_kind == COD_MSG_OK ? UI_OK : UI_NORMAL;
-    char **lines;
-    size_t n = ui_wrap(s->msg, COLS - 2, &lines);
-    int first = n > 1 ? LINES - 3 : LINES - 2;
-    for (size_t i = 0; i < n; i++) {
-        if (i < 2) {
-            move(first + (int)i, 0);
-            clrtoeol();
-            ui_put_styled(first + (int)i, 1, COLS - 2, lines[i], false, st);
-        }
-        free(lines[i]);
-    }
-    free(lines);
+    ui_message(s->msg, s->msg_kind == COD_MSG_WARN ? UI_WARN : s->msg_kind == COD_MSG_OK ? UI_OK : UI_NORMAL);
 }
 
 void ui_observe_keybar(unsigned where)
@@ -427,6 +365,43 @@ void ui_observe_draw(obs *o)
                                                         : COD_IN_MAIN);
 }
 
+/* A message of the screen's own on the status line. */
+static void say(obs *o, cod_msg_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(obs *o, cod_msg_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->cs->msg, sizeof o->cs->msg, fmt, ap);
+    va_end(ap);
+    o->cs->msg_kind = kind;
+}
+
+/*
+ * The codebook editor, inside this curses screen, the session staying open
+ * (nothing of it waits on the editor: every change was committed).  A
+ * version saved there becomes the one of the interactions started from
+ * now on; those already started keep theirs, and the session row the one
+ * it opened with.  The editor draws the whole screen, and may have seen it
+ * resized: the next draw starts from a blank screen at the size curses has.
+ */
+static void edit_codebook(obs *o)
+{
+    bool saved = false;
+    char vid[UUID_STRLEN];
+    st_error e = {0};
+    if (ui_cbedit_run(o->db, o->ctx.who, &saved, vid, &e) != ST_OK)
+        say(o, COD_MSG_WARN, _("The codebook editor could not open: %s"), e.msg);
+    else if (!saved)
+        say(o, COD_MSG_INFO, "%s", _("Back from the codebook editor: the codebook is as it was"));
+    else if (!ui_observe_use_codebook(o, vid, &e))
+        say(o, COD_MSG_WARN, _("The new codebook version was saved but cannot be used here: %s"), e.msg);
+    else
+        say(o, COD_MSG_OK,
+            _("Codebook version %d for the interactions started from now on; those already started keep theirs"),
+            cod_current_cb(o->cs)->version);
+    clearok(curscr, TRUE);
+}
+
 void ui_observe_key(obs *o, int key)
 {
     cod_change c;
@@ -454,6 +429,13 @@ void ui_observe_key(obs *o, int key)
         break;
     case COD_REQ_REDRAW:
         clearok(curscr, TRUE);
+        break;
+    case COD_REQ_CODEBOOK:
+        edit_codebook(o);
+        break;
+    case COD_REQ_NOTES:
+        o->screen = OBS_NOTES;
+        o->scroll = 0;
         break;
     case COD_REQ_NONE:
         break;

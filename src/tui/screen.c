@@ -13,7 +13,6 @@
  * session as quitting does: everything else was recorded already.
  */
 #include <curses.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,24 +23,6 @@
 #include "tui/obs.h"
 #include "tui/observe.h"
 #include "tui/ui.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-    stop_signal = sig;
-}
-
-static void catch_stops(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
 
 /* curses' key as the coding state machine numbers keys (coding.h). */
 static int cod_key_of(int ch, bool fkey)
@@ -104,6 +85,9 @@ static void draw(obs *o)
     case OBS_ENTRY:
         ui_entry_draw(o);
         break;
+    case OBS_NOTES:
+        ui_notes_draw(o);
+        break;
     }
     if (o->cursor_y >= 0) {
         curs_set(1);
@@ -131,6 +115,9 @@ static void key(obs *o, int k)
         break;
     case OBS_ENTRY:
         ui_entry_key(o, k);
+        break;
+    case OBS_NOTES:
+        ui_notes_key(o, k);
         break;
     }
 }
@@ -229,7 +216,7 @@ ui_observe_end ui_observe_run(st_db *db, const char *site, const char *observer,
         obs_free(&o);
         return UI_OBSERVE_FAILED;
     }
-    catch_stops();
+    ui_catch_stops();
     o.screen = OBS_FORM;
     if (!o.form.ask[0] && !o.form.ask[1] && !ui_start_session(&o)) {
         /* Names given on the command line that the study refuses. */
@@ -238,7 +225,7 @@ ui_observe_end ui_observe_run(st_db *db, const char *site, const char *observer,
         obs_free(&o);
         return UI_OBSERVE_FAILED;
     }
-    while (!o.quit && !stop_signal) {
+    while (!o.quit && !ui_stop_requested()) {
         o.now = time(NULL);
         draw(&o);
         bool fkey;

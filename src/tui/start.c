@@ -32,23 +32,14 @@ static const char *field_label(int i)
 /* Paragraph text from row y, wrapped; returns the rows used. */
 static int paragraph(int y, const char *text, ui_style st)
 {
-    char **lines;
-    size_t n = ui_wrap(text, COLS - 4, &lines);
-    for (size_t i = 0; i < n; i++) {
-        if (y + (int)i < LINES)
-            ui_put_styled(y + (int)i, 2, COLS - 4, lines[i], false, st);
-        free(lines[i]);
-    }
-    free(lines);
-    return (int)n;
+    return ui_put_wrapped(y, 2, COLS - 4, LINES - y, text, st);
 }
 
 void ui_form_draw(obs *o)
 {
     obs_form *f = &o->form;
-    ui_fill_row(0, UI_TITLE);
     char *t = xasprintf(_(" carnet \xC2\xB7 %s: a new observation session"), o->study);
-    ui_put_styled(0, 0, COLS, t, false, UI_TITLE);
+    ui_title_bar(t, "");
     free(t);
     int lw = (int)u8_width(field_label(0));
     if ((int)u8_width(field_label(1)) > lw)
@@ -187,9 +178,8 @@ static const char *const choices[3] = {
 
 void ui_left_draw(obs *o)
 {
-    ui_fill_row(0, UI_TITLE);
     char *t = xasprintf(_(" carnet \xC2\xB7 %s \xC2\xB7 %s"), o->study, le_text(&o->form.field[1]));
-    ui_put_styled(0, 0, COLS, t, false, UI_TITLE);
+    ui_title_bar(t, "");
     free(t);
     char *head = xasprintf(ngettext("%zu interaction of yours was left open by an earlier session (carnet was stopped, "
                                     "or quit while it was open):",

@@ -202,30 +202,6 @@ static size_t prev_cp(const ui_textarea *t, size_t i)
     return prev_cp_in(t->text.s, i);
 }
 
-static size_t encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Moves the cursor dr rows up (negative) or down, keeping its column. */
 static void move_rows(ui_textarea *t, int dr)
 {
@@ -340,7 +316,7 @@ ui_ta_result ui_ta_key(ui_textarea *t, int key, bool fn)
         insert(t, " ", 1);
     } else if (key >= 0x20 && key != 0x7F && key < 0x110000 && !(key >= 0xD800 && key < 0xE000)) {
         char buf[4];
-        insert(t, buf, encode((uint32_t)key, buf));
+        insert(t, buf, u8_encode((uint32_t)key, buf));
     }
     if (!vertical)
         t->goal = -1;

@@ -7,7 +7,8 @@
  * with their hotkeys, in columns; a status line with the keys.  Keys follow
  * live coding: a hotkey chooses a code (and moves on in a single-choice
  * dimension, toggles in a multiple-choice one), Tab / Shift-Tab and the
- * arrows move between dimensions, Enter ends the vignette, F10 quits.
+ * arrows move between dimensions, Enter ends the vignette, F10 (or
+ * Ctrl-X) quits.
  * Every row is cut to the width with core/text.h, so the screen holds at
  * 80x24 with French labels.
  */
@@ -18,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/coding.h"
 #include "core/i18n.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "store/st_train.h"
+#include "tui/panels.h"
 #include "tui/ui.h"
 
 #define MIN_TEXT_ROWS 4
@@ -59,19 +62,14 @@ static void say(train_state *s, ui_style st, const char *msg)
 
 static void draw_header(const train_state *s, const char *right)
 {
-    ui_fill_row(0, UI_TITLE);
     char *left = xasprintf(_(" carnet — training: %s"), s->set->title ? s->set->title : "");
-    int rw = (int)u8_width(right) + 1;
-    ui_put_styled(0, 0, COLS - rw - 1, left, false, UI_TITLE);
-    ui_put_styled(0, COLS - rw, rw, right, false, UI_TITLE);
+    ui_title_bar(left, right);
     free(left);
 }
 
 static void draw_status(const train_state *s, const char *keys)
 {
-    ui_fill_row(LINES - 1, s->status[0] ? s->status_style : UI_STATUS);
-    ui_put_styled(LINES - 1, 1, COLS - 2, s->status[0] ? s->status : keys, false,
-                  s->status[0] ? s->status_style : UI_STATUS);
+    ui_status_row(LINES - 1, s->status[0] ? s->status : keys, s->status[0] ? s->status_style : UI_STATUS);
 }
 
 /* The chosen codes' labels, joined. */
@@ -88,14 +86,13 @@ static char *chosen_text(const train_state *s, size_t d)
     return sb_take(&b);
 }
 
+/* The most codes a dimension offers: the code panel keeps that room
+ * whichever dimension is active, so that the screen does not jump. */
 static size_t max_codes(const train_state *s)
 {
     size_t m = 0;
     for (size_t i = 0; i < s->ndims; i++) {
-        size_t n = 0;
-        const cb_dimension *d = &s->cb->dims[s->dims[i]];
-        for (size_t j = 0; j < d->ncodes; j++)
-            n += !d->codes[j].retired;
+        size_t n = cod_visible_codes(&s->cb->dims[s->dims[i]], NULL, 0);
         m = n > m ? n : m;
     }
     return m;
@@ -117,7 +114,7 @@ static void draw_vignette(train_state *s)
     size_t ncodes = max_codes(s);
     int cols, code_rows = 0, text_rows = 0;
     for (cols = 1; cols <= 3; cols++) {
-        code_rows = (int)((ncodes + (size_t)cols - 1) / (size_t)cols);
+        code_rows = ui_code_rows(ncodes, cols);
         text_rows = LINES - (1 + 1 + 1 + 1 + (int)s->ndims + 1 + 1 + code_rows + 1);
         if (text_rows >= (int)n && text_rows >= MIN_TEXT_ROWS)
             break;
@@ -143,46 +140,29 @@ static void draw_vignette(train_state *s)
     u8_lines_free(lines, n);
     y += text_rows + 1;
 
-    int lw = 0;
+    ui_dim_row *rows = xcalloc(s->ndims, sizeof *rows);
+    char **chosen = xcalloc(s->ndims, sizeof *chosen);
     for (size_t i = 0; i < s->ndims; i++) {
-        int w = (int)u8_width(s->cb->dims[s->dims[i]].label);
-        lw = w > lw ? w : lw;
+        chosen[i] = chosen_text(s, s->dims[i]);
+        rows[i] = (ui_dim_row){s->cb->dims[s->dims[i]].label, false, chosen[i], UI_NORMAL, "—", UI_DIM};
     }
-    if (lw > COLS / 3)
-        lw = COLS / 3;
-    for (size_t i = 0; i < s->ndims; i++, y++) {
-        size_t d = s->dims[i];
-        bool on = i == s->active;
-        if (on)
-            ui_fill_row(y, UI_SELECTED);
-        ui_style st = on ? UI_SELECTED : UI_NORMAL;
-        ui_put_styled(y, 0, 2, on ? "▶" : " ", false, st);
-        ui_put_styled(y, 2, lw, s->cb->dims[d].label, true, st);
-        char *chosen = chosen_text(s, d);
-        ui_put_styled(y, 2 + lw + 2, COLS - lw - 5, *chosen ? chosen : "—", false, *chosen || on ? st : UI_DIM);
-        free(chosen);
-    }
-    y++;
+    y = ui_dim_rows(y, LINES, 0, COLS, rows, s->ndims, s->active, "▶", COLS / 3 + 1) + 1;
+    for (size_t i = 0; i < s->ndims; i++)
+        free(chosen[i]);
+    free(chosen);
+    free(rows);
     const cb_dimension *ad = active_dim(s);
     char *head = xasprintf("%s — %s", ad->label,
                            ad->mode == CB_SINGLE ? _("one code: its key") : _("several codes: keys toggle, Tab moves on"));
-    ui_put_styled(y++, 2, COLS - 4, head, false, UI_DIM);
-    free(head);
-    int cw = (COLS - 2) / cols, k = 0;
     const tr_codes *got = tr_run_codes_c(s->run, s->vignette, s->dims[s->active]);
-    for (size_t j = 0; j < ad->ncodes; j++) {
-        const cb_code *c = &ad->codes[j];
-        if (c->retired)
-            continue;
-        int row = y + k % code_rows, x = 2 + (k / code_rows) * cw;
-        bool chosen = tr_codes_has(got, c->id);
-        char key[4] = {'[', c->key ? c->key : ' ', ']', 0};
-        ui_put_styled(row, x, 3, key, false, UI_KEY);
-        ui_put_styled(row, x + 4, cw - 5, c->label, false, chosen ? UI_OK : UI_NORMAL);
-        if (chosen)
-            ui_put_styled(row, x + 3, 1, "*", false, UI_OK);
-        k++;
-    }
+    bool *on = xcalloc(ad->ncodes ? ad->ncodes : 1, sizeof *on);
+    for (size_t j = 0; j < ad->ncodes; j++)
+        on[j] = tr_codes_has(got, ad->codes[j].id);
+    ui_codes p = {.dim = ad, .chosen = on, .highlight = -1, .cols = cols, .brackets = true, .title = head,
+                  .title_style = UI_DIM};
+    ui_code_panel(y, 2, COLS - 2, code_rows, &p, NULL);
+    free(on);
+    free(head);
     draw_status(s, _("key: code  Tab/arrows: dimension  Bksp: clear  Enter: next vignette  F10: quit"));
     refresh();
 }
@@ -317,19 +297,27 @@ static void next_vignette(train_state *s)
     s->scoring = true;
 }
 
+/* F10 quits, as on the coding screen; Ctrl-X too, for the terminals that
+ * F10 does not reach. */
+static bool quit_key(int ch)
+{
+    return ch == KEY_F(10) || ch == UI_CTRL('x');
+}
+
 static void key(train_state *s, int ch)
 {
     if (s->scoring) {
-        if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || ch == KEY_F(10) || ch == 'q')
+        if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || quit_key(ch) || ch == 'q')
             s->quit = true;
         return;
     }
-    switch (ch) {
-    case KEY_F(10):
+    if (quit_key(ch)) {
         s->quit = true;
         return;
+    }
+    switch (ch) {
     case UI_CTRL('c'):
-        say(s, UI_WARN, _("F10 quits; the vignettes you finished are saved"));
+        say(s, UI_WARN, _("F10 (or Ctrl-X) quits; the vignettes you finished are saved"));
         return;
     case '\t':
     case KEY_DOWN:
@@ -395,7 +383,7 @@ ui_train_end ui_train(st_db *db, const char *run_id, const char *trainee, const 
         if (ch == ERR || ch == KEY_RESIZE)
             continue;
         /* Below 80x24 nothing is drawn to act on, but F10 still quits. */
-        if (ui_big_enough() || ch == KEY_F(10))
+        if (ui_big_enough() || quit_key(ch))
             key(&s, ch);
     }
     ui_end();

@@ -8,6 +8,7 @@
 #include "tui/ui.h"
 
 #include <curses.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,28 @@
 
 static bool color_on;
 static bool started;
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+void ui_catch_stops(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+bool ui_stop_requested(void)
+{
+    return stop_signal != 0;
+}
 
 bool ui_has_color(void)
 {
@@ -167,6 +190,68 @@ void ui_fill_row(int y, ui_style st)
     ui_style_on(st);
     mvhline(y, 0, ' ', COLS);
     ui_style_off(st);
+}
+
+int ui_title_bar(const char *left, const char *right)
+{
+    ui_fill_row(0, UI_TITLE);
+    int rw = (int)u8_width(right ? right : "");
+    int rx = COLS - 1 - rw;
+    ui_put_styled(0, 0, rx - 1, left, false, UI_TITLE);
+    ui_put_styled(0, rx, rw, right, false, UI_TITLE);
+    return rx;
+}
+
+void ui_status_row(int y, const char *text, ui_style st)
+{
+    ui_fill_row(y, st);
+    ui_put_styled(y, 1, COLS - 2, text, false, st);
+}
+
+int ui_put_wrapped(int y, int x, int w, int max_rows, const char *text, ui_style st)
+{
+    char **lines;
+    size_t n = u8_wrap(text, w, &lines);
+    int drawn = 0;
+    for (size_t i = 0; i < n && drawn < max_rows; i++) {
+        if (drawn == max_rows - 1 && i + 1 < n) {
+            /* Cut: the last row says so (ui_put cuts it again to fit). */
+            char *t = xasprintf("%s\xE2\x80\xA6", lines[i]);
+            ui_put_styled(y + drawn++, x, w, t, false, st);
+            free(t);
+        } else {
+            ui_put_styled(y + drawn++, x, w, lines[i], false, st);
+        }
+    }
+    u8_lines_free(lines, n);
+    return drawn;
+}
+
+void ui_message(const char *msg, ui_style st)
+{
+    if (!msg || !*msg)
+        return;
+    char **lines;
+    size_t n = u8_wrap(msg, COLS - 2, &lines);
+    u8_lines_free(lines, n);
+    int rows = n > 1 ? 2 : 1;
+    int first = LINES - 1 - rows;
+    for (int y = first; y < LINES - 1; y++) {
+        move(y, 0);
+        clrtoeol();
+    }
+    ui_put_wrapped(first, 1, COLS - 2, rows, msg, st);
+}
+
+size_t ui_scroll_to(size_t *top, size_t sel, size_t n, size_t rows)
+{
+    if (sel < *top)
+        *top = sel;
+    else if (rows && sel >= *top + rows)
+        *top = sel - rows + 1;
+    if (*top + rows > n)
+        *top = n > rows ? n - rows : 0;
+    return *top;
 }
 
 int ui_getkey(int timeout_ms)

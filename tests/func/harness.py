@@ -91,11 +91,11 @@ class Tmux:
 
     Each instance has its own tmux server (-L), so tests can run in
     parallel.  The program runs under a small shell that, when it ends,
-    prints "[exit N]" and stays: tmux 3.3a may drop the last output of a
-    pane whose process exits (what a curses program prints after leaving
-    the alternate screen) and may not report the exit status of a pane
-    reaped in a worker process, so the shell keeps the pane alive and says
-    the status itself.
+    prints "[exit N]" on a line of its own and stays: tmux 3.3a may drop
+    the last output of a pane whose process exits (what a curses program
+    prints after leaving the alternate screen) and may not report the exit
+    status of a pane reaped in a worker process, so the shell keeps the
+    pane alive and says the status itself.  pid() is the program's.
     """
 
     EXIT_RE = re.compile(r"\[exit (\d+)\]")
@@ -104,7 +104,10 @@ class Tmux:
         self.sock = "carnet-%d-%d" % (os.getpid(), int(time.monotonic() * 1e6))
         e = base_env(env)
         envs = ["%s=%s" % (k, v) for k, v in (env or {}).items()]
-        wrapped = ["env"] + envs + ["sh", "-c", '"$@"; echo "[exit $?]"; exec sleep 86400', "sh"] + list(argv)
+        # A program killed in the middle leaves the terminal raw (no carriage
+        # return on a newline): stty sane, and the status on a line of its own.
+        wrapped = ["env"] + envs + ["sh", "-c", '"$@"; s=$?; stty sane 2>/dev/null; printf "\\r\\n[exit %d]\\n" $s; '
+                                    'exec sleep 86400', "sh"] + list(argv)
         cmd = " ".join(_shq(a) for a in wrapped)
         self._tmux("-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y", str(height), "-s", "t",
                    cmd, env=e, cwd=cwd)
@@ -144,6 +147,11 @@ class Tmux:
                 return s
             time.sleep(0.05)
         raise AssertionError("%r still on screen after %.0fs; screen:\n%s" % (text, timeout, s))
+
+    def history(self):
+        """All that the pane shows, the lines scrolled off the top included
+        (what a program printed after leaving its screen, a long report)."""
+        return self._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "t").stdout
 
     def resize(self, width, height):
         self._tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))

@@ -3,7 +3,6 @@ rename, retire, change a hotkey (a conflict is refused and explained), edit a
 definition in the multi-line editor, save, and find the new version in the
 study; a code in use cannot be deleted; the screen says when it is too small."""
 import os
-import time
 
 from harness import CARNET, CODEBOOKS, CarnetTest, Tmux
 
@@ -19,16 +18,10 @@ class Editor(CarnetTest):
         return t
 
     def left(self, t, last_line):
-        """Waits until the editor has ended, printing last_line.  (The exit
-        status is not read: under tests/func/run.py's worker processes tmux
-        does not always reap the pane's process, so #{pane_dead_status} may
-        stay empty; the line carnet prints after the editor is proof enough
-        of the path taken, and the pane's terminal closing of the end.)"""
+        """Waits until the editor has ended, printing last_line (which says
+        the path taken), with exit status 0."""
         t.wait_for(last_line)
-        end = time.time() + 10
-        while not t.dead():
-            self.assertLess(time.time(), end, "carnet still running:\n" + t.screen())
-            time.sleep(0.05)
+        self.assertEqual(t.exit_status(), 0, t.screen())
 
     def record_interaction(self, code_id):
         """One interaction coded code_id on dimension theme, as the live
@@ -223,6 +216,40 @@ class Editor(CarnetTest):
         t.send("Escape")
         t.send("q")
         self.left(t, "No change saved.")
+
+    def test_f10_and_ctrl_x_leave_the_editor_as_they_quit_the_other_screens(self):
+        self.init("--codebook", FS)
+        t = self.start()
+        self.assertIn("F10 quit", t.screen().split("\n")[-2])
+        t.send("F10")
+        self.left(t, "No change saved.")
+        t.close()
+        # From the form, after a change: it asks first; from a text being
+        # typed, it says to keep or drop the text, and leaves nothing half done.
+        t = self.start()
+        t.send("Tab", "Enter")
+        t.wait_for("↑↓ choose a field")
+        t.send("Enter")
+        t.wait_for("⏎ keep   Esc cancel")
+        t.send(" (famille)", literal=True)
+        t.send("F10")
+        t.wait_for("Keep the text (Ctrl-S or F2) or drop it (Esc) first")
+        t.send("C-x")
+        t.wait_for("Keep the text (Ctrl-S or F2) or drop it (Esc) first")
+        t.send("Enter")  # a label is one line: Enter keeps it
+        t.wait_for("↑↓ choose a field")
+        t.send("C-x")
+        t.wait_for("The codebook has unsaved changes.")
+        t.send("F10")  # not an answer: the question stays
+        t.send("Escape")
+        t.wait_for("↑↓ choose a field")
+        t.send("?")
+        t.wait_for("leave the editor (asks first when changes are unsaved)")
+        t.send("F10")
+        t.wait_for("The codebook has unsaved changes.")
+        t.send("d")
+        self.left(t, "No change saved.")
+        self.assertEqual(self.sql("SELECT count(*) FROM codebook_version"), [(1,)])
 
     def test_no_terminal_is_a_clear_error(self):
         self.init()

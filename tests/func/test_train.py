@@ -2,8 +2,6 @@
 score screen, the printed report with the codebook entries of every
 disagreement, and the stored runs a trainer compares."""
 import os
-import re
-import time
 
 import yaml
 
@@ -41,24 +39,14 @@ class Training(CarnetTest):
         self.file = self.write("trois.vignettes.yaml", VIGNETTES)
 
     def start(self, *extra, env=None, width=80, height=24):
-        # tmux 3.3a forgets the exit status of a program that used the
-        # alternate screen (pane_dead_status comes back empty), so the shell
-        # prints it after the program.
-        t = Tmux(["sh", "-c", '"$@"; echo "[exit $?]"', "sh", CARNET, "--db", self.db, "train", self.file]
-                 + list(extra), width, height, env=env, cwd=self.dir)
+        t = Tmux([CARNET, "--db", self.db, "train", self.file] + list(extra), width, height, env=env, cwd=self.dir)
         self.addCleanup(t.close)
         return t
 
     def finish(self, t):
         """Waits for the program to end; returns its exit status and all
-        that the pane shows, scrolled-off lines included."""
-        end = time.time() + 20
-        while time.time() < end and not t.dead():
-            time.sleep(0.05)
-        out = t._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "t").stdout
-        m = re.search(r"\[exit (\d+)\]", out)
-        self.assertIsNotNone(m, "no exit status on the pane:\n" + out)
-        return int(m.group(1)), out
+        that the pane shows, scrolled-off lines included (the report)."""
+        return t.exit_status(20), t.history()
 
     def code(self, t, coding):
         """Types a coding as the trainee would: a hotkey per single-choice
@@ -147,6 +135,16 @@ class Training(CarnetTest):
         self.assertEqual(self.sql("SELECT code_id FROM training_answer"), [("cpam",)])
         r = self.ok("train", "--report")
         self.assertIn("1/3*", r.stdout)
+
+    def test_ctrl_x_quits_as_f10_does(self):
+        t = self.start("--trainee", "Noé")
+        t.wait_for("tp1 — Carte Vitale perdue")
+        t.send("C-c")
+        t.wait_for("F10 (or Ctrl-X) quits; the vignettes you finished are saved")
+        t.send("C-x")
+        rc, out = self.finish(t)
+        self.assertEqual(rc, 0)
+        self.assertIn("0 of 3 vignettes answered", out)
 
     def test_runs_are_listed_side_by_side_and_reported_after_the_file_is_gone(self):
         for who, public in (("Léa", "pub-age"), ("Sami", "pub-rsa")):

@@ -289,6 +289,54 @@ static void test_the_highlight_moves_over_visible_codes_and_equals_chooses(void 
     assert_int_equal(press(COD_K_BACKSPACE), COD_NONE);
 }
 
+static void test_a_heading_is_never_offered_as_a_choice(void **state)
+{
+    (void)state;
+    /* A dimension opening on a heading (codable: false) with its two
+     * sub-codes, then a heading at the end. */
+    static const char *headed =
+        "carnet_codebook: 1\nid: h\ntitle: H\nlanguage: fr\nversion: 1\n"
+        "dimensions:\n"
+        "  - id: demande\n    label: Demande\n    codes:\n"
+        "      - id: social\n        label: Aide sociale\n        codable: false\n"
+        "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n        example: x\n" CODE(
+            "rsa", "r", "        parent: social\n") CODE("apl", "l", "        parent: social\n")
+            "      - id: fiscal\n        label: Fiscal\n        codable: false\n"
+            "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n        example: x\n";
+    cb_codebook *cb = parse(headed);
+    assert_non_null(cb);
+    cod_free(S);
+    S = cod_new(T0);
+    cod_add_book(S, "00000000-0000-7000-8000-00000000cb02", cb, true);
+    const cb_dimension *d = &cod_current_cb(S)->dims[0];
+    size_t idx[8];
+    assert_int_equal(cod_visible_codes(d, idx, 8), 2);
+    assert_int_equal(idx[0], 1);
+    assert_int_equal(idx[1], 2);
+    /* Before any interaction, and in tally mode, the panel starts on rsa. */
+    assert_string_equal(cod_entry_code(S, NULL)->id, "rsa");
+    press('*');
+    assert_true(S->tally);
+    press(COD_K_END);
+    assert_string_equal(cod_entry_code(S, NULL)->id, "apl");
+    press('*');
+    press(' ');
+    /* The highlight never reaches a heading, whichever way it moves. */
+    for (int k = 0; k < 4; k++) {
+        press(k % 2 ? COD_K_HOME : COD_K_END);
+        press(COD_K_PGDN);
+        const cb_code *c = cod_entry_code(S, NULL);
+        assert_true(cb_code_active(c));
+    }
+    press(COD_K_HOME);
+    press(COD_K_UP);
+    assert_string_equal(cod_entry_code(S, NULL)->id, "rsa");
+    assert_int_equal(press('='), COD_CODE);
+    assert_true(on(1, 0, 1));
+    assert_false(on(1, 0, 0));
+    assert_false(on(1, 0, 3));
+}
+
 /* ---- answers typed ------------------------------------------------------------------ */
 
 static void test_other_specify_opens_a_line_and_keeps_it_open_until_valid(void **state)
@@ -692,6 +740,43 @@ static void test_a_field_note_is_timestamped_when_begun(void **state)
     assert_false(S->in.open);
 }
 
+static void test_field_notes_are_kept_in_the_order_begun_and_shown_from_the_history(void **state)
+{
+    (void)state;
+    cod_change c;
+    /* Tab in the history asks for them, even before any interaction. */
+    press('/');
+    assert_int_equal(S->view, COD_VIEW_HISTORY);
+    assert_int_equal(cod_key(S, COD_K_TAB, T0, &c), COD_REQ_NOTES);
+    assert_int_equal(c.kind, COD_NONE);
+    press_at(';', 100);
+    type("Réseau en panne", 110);
+    assert_int_equal(press_at(COD_K_ENTER, 120), COD_FIELD_NOTE);
+    press_at(';', 300);
+    type("Fermeture à 16 h", 310);
+    assert_int_equal(press_at(COD_K_ENTER, 320), COD_FIELD_NOTE);
+    /* One begun earlier and recorded last (as a store's retry would) goes
+     * in its place. */
+    memset(&c, 0, sizeof c);
+    c.kind = COD_FIELD_NOTE;
+    ts_format(T0 + 200, c.at);
+    c.text = xstrdup("Deux agents seulement");
+    cod_commit(S, &c, NULL);
+    cod_change_free(&c);
+    assert_int_equal(S->field_notes, 3);
+    assert_string_equal(S->notes[0].at, "2026-09-14T09:01:40+02:00");
+    assert_string_equal(S->notes[0].text, "Réseau en panne");
+    assert_string_equal(S->notes[1].text, "Deux agents seulement");
+    assert_string_equal(S->notes[2].at, "2026-09-14T09:05:00+02:00");
+    assert_string_equal(S->notes[2].text, "Fermeture à 16 h");
+    /* On the coding screen Tab moves between dimensions, as before. */
+    press(COD_K_ESC);
+    assert_int_equal(S->view, COD_VIEW_MAIN);
+    press(' ');
+    assert_int_equal(cod_key(S, COD_K_TAB, T0, &c), COD_REQ_NONE);
+    assert_int_equal(cod_active(S)->dim, OBSTACLE);
+}
+
 /* ---- quitting, keys --------------------------------------------------------------------------- */
 
 static void test_quitting_with_open_interactions_asks_twice(void **state)
@@ -840,6 +925,7 @@ int main(void)
         T(test_multiple_choice_toggles_and_tab_moves_on),
         T(test_a_single_choice_replaces_the_previous_one),
         T(test_the_highlight_moves_over_visible_codes_and_equals_chooses),
+        T(test_a_heading_is_never_offered_as_a_choice),
         T(test_other_specify_opens_a_line_and_keeps_it_open_until_valid),
         T(test_escape_leaves_the_line_without_recording),
         T(test_typing_on_a_text_dimension_starts_the_answer_and_validates_it),
@@ -854,6 +940,7 @@ int main(void)
         T(test_the_history_opens_an_earlier_interaction_to_change_it),
         T(test_a_note_suggests_codes_and_tab_applies_one_keeping_the_line),
         T(test_a_field_note_is_timestamped_when_begun),
+        T(test_field_notes_are_kept_in_the_order_begun_and_shown_from_the_history),
         T(test_quitting_with_open_interactions_asks_twice),
         T(test_the_key_map_leaves_letters_and_digits_to_the_codebook),
         T(test_a_new_codebook_version_is_for_new_interactions_only),

@@ -32,6 +32,9 @@ static const char *codebook = "carnet_codebook: 1\nid: t\ntitle: T\nlanguage: fr
                                       "      - id: vieux\n        label: Vieux\n        retired: true\n"
                                       "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n"
                                       "        example: x\n"
+                                      "      - id: social\n        label: Aide sociale\n        codable: false\n"
+                                      "        definition: x\n        when_to_use: x\n        when_not_to_use: x\n"
+                                      "        example: x\n" CODE("rsa", "r", "        parent: social\n")
                                       "  - id: obstacle\n    label: Obstacle\n    mode: multiple\n    codes:\n" CODE(
                                           "mail", "m", "") CODE("mdp", "p", "")
                                           "  - id: commune\n    label: Code postal\n    mode: text\n"
@@ -40,8 +43,7 @@ static const char *codebook = "carnet_codebook: 1\nid: t\ntitle: T\nlanguage: fr
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/carnet-ix-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!unit_tmpdir(dir, sizeof dir, "ix"))
         return -1;
     snprintf(path, sizeof path, "%s/study.db", dir);
     st_error e = {0};
@@ -68,26 +70,14 @@ static int teardown(void **state)
     (void)state;
     st_close(db);
     db = NULL;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return unit_rmdir(dir);
 }
 
-/* One integer from the study through a separate connection, as another
- * program reading the file would see it: what is there is committed. */
+/* One integer from the study, as another program reading the file would
+ * see it: what is there is committed. */
 static long long count(const char *sql)
 {
-    sqlite3 *c;
-    sqlite3_stmt *st;
-    long long n = -1;
-    sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL);
-    if (sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    else
-        fail_msg("%s: %s", sql, sqlite3_errmsg(c));
-    sqlite3_finalize(st);
-    sqlite3_close(c);
-    return n;
+    return unit_count(path, sql);
 }
 
 static void ok(st_code c, const st_error *e)
@@ -172,6 +162,25 @@ static void test_unknown_or_retired_codes_are_refused_and_nothing_written(void *
     assert_int_equal(st_ix_set_note(db, id, "\xc3\x28", "Élise", &e), ST_ERR_INVALID);
     assert_int_equal(count("SELECT count(*) FROM audit"), audits);
     assert_int_equal(count("SELECT count(*) FROM interaction_code"), 0);
+}
+
+static void test_a_heading_is_refused_with_a_clear_message_and_its_sub_code_taken(void **state)
+{
+    (void)state;
+    st_error e = {0};
+    char id[UUID_STRLEN], tally[UUID_STRLEN];
+    ok(st_ix_start(db, &ctx, NULL, id, &e), &e);
+    long long audits = count("SELECT count(*) FROM audit");
+    assert_int_equal(st_ix_set_code(db, id, "demande", "social", true, NULL, "Élise", &e), ST_ERR_INVALID);
+    assert_string_equal(e.msg, "code 'social' is a heading: it groups the codes under it and cannot be chosen");
+    assert_int_equal(st_ix_tally(db, &ctx, "demande", "social", NULL, tally, &e), ST_ERR_INVALID);
+    assert_string_equal(e.msg, "code 'social' is a heading: it groups the codes under it and cannot be chosen");
+    assert_int_equal(count("SELECT count(*) FROM audit"), audits);
+    assert_int_equal(count("SELECT count(*) FROM interaction"), 1);
+    assert_int_equal(count("SELECT count(*) FROM interaction_code"), 0);
+    /* The code under the heading is an answer like any other. */
+    ok(st_ix_set_code(db, id, "demande", "rsa", true, NULL, "Élise", &e), &e);
+    assert_int_equal(count("SELECT count(*) FROM interaction_code WHERE code_id = 'rsa'"), 1);
 }
 
 static void test_incomplete_follows_required_dimensions(void **state)
@@ -319,6 +328,7 @@ int main(void)
         T(test_start_is_committed_with_its_create_audit_row),
         T(test_single_choice_replaces_and_multiple_accumulates),
         T(test_unknown_or_retired_codes_are_refused_and_nothing_written),
+        T(test_a_heading_is_refused_with_a_clear_message_and_its_sub_code_taken),
         T(test_incomplete_follows_required_dimensions),
         T(test_tally_is_complete_with_unknown_duration),
         T(test_paused_time_is_left_out_of_durations),

@@ -21,16 +21,13 @@ static char dir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/carnet-merge-test-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return unit_tmpdir(dir, sizeof dir, "merge-test") ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return unit_rmdir(dir);
 }
 
 static char *at(const char *name)
@@ -38,28 +35,6 @@ static char *at(const char *name)
     return xasprintf("%s/%s", dir, name);
 }
 
-static void exec_sql(const char *p, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s", err);
-    sqlite3_close(db);
-}
-
-static long long count(const char *p, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long n = -1;
-    sqlite3_open(p, &db);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
 
 /* The file's bytes, to show that a merge never writes to a source. */
 static char *slurp(const char *p, size_t *len)
@@ -139,7 +114,7 @@ static void make_study(const char *p, const char *tag, const char *label_a, cons
         "INSERT INTO audit (id, interaction_id, at, who, action, after) VALUES "
         "  ('%1$s-a1', '%1$s-i1', '2026-09-14T09:05:00+02:00', 'Obs %1$s', 'create', '{}');",
         tag, vid);
-    exec_sql(p, sql);
+    unit_exec(p, sql);
     free(sql);
 }
 
@@ -177,12 +152,12 @@ static void test_merging_twice_adds_nothing_the_second_time(void **state)
     }
     assert_int_equal(r.count[SM_INTERACTION].skipped, 2);
     st_merge_report_free(&r);
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction"), 3);
-    assert_int_equal(count(lead, "SELECT count(*) FROM site"), 1);
-    assert_int_equal(count(lead, "SELECT count(*) FROM codebook_version"), 1);
-    assert_int_equal(count(lead, "SELECT count(*) FROM audit"), 3);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction"), 3);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM site"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM codebook_version"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM audit"), 3);
     /* Merged interactions point at the study's site and codebook version. */
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction i JOIN site s ON s.id = i.site_id "
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction i JOIN site s ON s.id = i.site_id "
                                  "JOIN codebook_version v ON v.id = i.codebook_version_id"),
                      3);
     free(lead);
@@ -212,7 +187,7 @@ static void test_older_schema_source_is_migrated_in_a_copy_and_left_unchanged(vo
         "  '2025-03-01T09:10:00+01:00', '2025-03-01T09:15:00+01:00', 0, 'note', 0, '2025-03-01T09:15:00+01:00');"
         "INSERT INTO interaction_code VALUES ('old-i', 'd', 'a', NULL);",
         st_migration_sql(1), ST_APPLICATION_ID);
-    exec_sql(old, sql);
+    unit_exec(old, sql);
     free(sql);
     size_t len;
     char *before = slurp(old, &len);
@@ -227,16 +202,16 @@ static void test_older_schema_source_is_migrated_in_a_copy_and_left_unchanged(vo
      * content, no clash, so it is kept as a version of its own. */
     assert_int_equal(r.count[SM_CODEBOOK].added, 1);
     st_merge_report_free(&r);
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction WHERE id = 'old-i' AND tally = 0 AND "
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction WHERE id = 'old-i' AND tally = 0 AND "
                                  "codebook_version_id = 'v-old' AND note = 'note'"),
                      1);
-    assert_int_equal(count(lead, "SELECT count(*) FROM site WHERE name = 'Mairie de Brest'"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM site WHERE name = 'Mairie de Brest'"), 1);
     /* The study's own version stays current. */
-    assert_int_equal(count(lead, "SELECT count(*) FROM codebook_version WHERE id = 'v-old' AND "
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM codebook_version WHERE id = 'v-old' AND "
                                  "seq < (SELECT max(seq) FROM codebook_version)"),
                      1);
     assert_same_bytes(old, before, len);
-    assert_int_equal(count(old, "PRAGMA user_version"), 1);
+    assert_int_equal(unit_count(old, "PRAGMA user_version"), 1);
     char *wal = xasprintf("%s-wal", old);
     assert_int_equal(access(wal, F_OK), -1);
     free(wal);
@@ -252,7 +227,7 @@ static void test_newer_schema_source_is_refused_naming_the_file(void **state)
     make_study(lead, "lead", "A", "d");
     make_study(a, "a", "A", "d");
     make_study(b, "b", "A", "d");
-    exec_sql(b, "PRAGMA user_version = 99");
+    unit_exec(b, "PRAGMA user_version = 99");
     const char *files[] = {a, b};
     st_merge_report r;
     st_error e = {0};
@@ -262,8 +237,8 @@ static void test_newer_schema_source_is_refused_naming_the_file(void **state)
     assert_null(strstr(e.msg, "carnet-merge-XXX"));
     st_merge_report_free(&r);
     /* Nothing of a.db came in either. */
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction"), 1);
-    assert_int_equal(count(b, "PRAGMA user_version"), 99);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction"), 1);
+    assert_int_equal(unit_count(b, "PRAGMA user_version"), 99);
     free(lead);
     free(a);
     free(b);
@@ -287,9 +262,9 @@ static void test_a_code_with_another_label_in_the_same_version_is_a_clash(void *
                         "codebook mini version 1: code 'a' is labelled \"Allocation\" there but \"Aide sociale\" "
                         "in this study");
     st_merge_report_free(&r);
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction"), 1);
-    assert_int_equal(count(lead, "SELECT count(*) FROM codebook_version"), 1);
-    assert_int_equal(count(lead, "SELECT count(*) FROM observer"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM codebook_version"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM observer"), 1);
     free(lead);
     free(a);
     free(b);
@@ -327,7 +302,7 @@ static void test_a_source_that_is_not_a_study_changes_nothing(void **state)
     assert_int_equal(merge(lead, files, 2, &r, &e), ST_ERR_NOTSTUDY);
     assert_non_null(strstr(e.msg, junk));
     st_merge_report_free(&r);
-    assert_int_equal(count(lead, "SELECT count(*) FROM interaction"), 1);
+    assert_int_equal(unit_count(lead, "SELECT count(*) FROM interaction"), 1);
     const char *self[] = {lead};
     assert_int_equal(merge(lead, self, 1, &r, &e), ST_ERR_INVALID);
     assert_non_null(strstr(e.msg, "is the study itself"));
@@ -401,7 +376,7 @@ static void test_edits_made_with_the_live_coding_store_are_reconciled(void **sta
     free(sql);
     sql = xasprintf("SELECT count(*) FROM audit WHERE interaction_id = '%s'", ix);
     /* create, code, end from Anne; the lead's code; Anne's code; the merge. */
-    assert_int_equal(count(lead, sql), 6);
+    assert_int_equal(unit_count(lead, sql), 6);
     free(sql);
     sql = xasprintf("SELECT after FROM audit WHERE interaction_id = '%s' AND action = 'merge'", ix);
     char *after = text_of(lead, sql);

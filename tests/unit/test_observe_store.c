@@ -37,8 +37,7 @@ static int setup(void **state)
     setenv("TZ", "Europe/Paris", 1);
     tzset();
     ts_parse("2026-09-14T09:00:00+02:00", &T0);
-    snprintf(dir, sizeof dir, "/tmp/carnet-obs-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!unit_tmpdir(dir, sizeof dir, "obs"))
         return -1;
     snprintf(path, sizeof path, "%s/study.db", dir);
     st_error e = {0};
@@ -67,24 +66,14 @@ static int teardown(void **state)
     (void)state;
     cod_free(S);
     st_close(db);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return unit_rmdir(dir);
 }
 
+/* One integer from the study, as another program reading the file would
+ * see it: what is there is committed. */
 static long long count(const char *sql)
 {
-    sqlite3 *c;
-    sqlite3_stmt *st;
-    long long n = -1;
-    sqlite3_open_v2(path, &c, SQLITE_OPEN_READONLY, NULL);
-    if (sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    else
-        fail_msg("%s: %s", sql, sqlite3_errmsg(c));
-    sqlite3_finalize(st);
-    sqlite3_close(c);
-    return n;
+    return unit_count(path, sql);
 }
 
 /* What the screen does with a key: the change, committed, then applied;

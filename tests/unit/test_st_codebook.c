@@ -22,8 +22,7 @@ static char path[128];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/carnet-stcb-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!unit_tmpdir(dir, sizeof dir, "stcb"))
         return -1;
     snprintf(path, sizeof path, "%s/study.db", dir);
     return 0;
@@ -32,9 +31,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return unit_rmdir(dir);
 }
 
 static const char *TEXT = "carnet_codebook: 1\nid: mini\ntitle: Mini\nlanguage: fr\nversion: 1\n"
@@ -59,12 +56,7 @@ static cb_codebook *mini(void)
 
 static void exec_sql(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s", err);
-    sqlite3_close(db);
+    unit_exec(path, sql);
 }
 
 /* A study with mini as its codebook, and one interaction coded caf. */

@@ -21,8 +21,7 @@ static char path[128];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/carnet-store-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!unit_tmpdir(dir, sizeof dir, "store"))
         return -1;
     snprintf(path, sizeof path, "%s/study.db", dir);
     return 0;
@@ -31,9 +30,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return unit_rmdir(dir);
 }
 
 static cb_codebook *mini(void)
@@ -62,15 +59,6 @@ static int user_version(const char *p)
     return v;
 }
 
-static void exec_sql(const char *p, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s", err);
-    sqlite3_close(db);
-}
 
 static void test_create_makes_a_private_file_at_the_current_schema(void **state)
 {
@@ -129,7 +117,7 @@ static void test_open_refuses_files_that_are_not_studies(void **state)
     fclose(f);
     assert_int_equal(st_open(path, ST_READ, &db, &e), ST_ERR_NOTSTUDY);
     unlink(path);
-    exec_sql(path, "CREATE TABLE t(x)");
+    unit_exec(path, "CREATE TABLE t(x)");
     assert_int_equal(st_open(path, ST_READ, &db, &e), ST_ERR_NOTSTUDY);
     assert_non_null(strstr(e.msg, "another program"));
     unlink(path);
@@ -146,7 +134,7 @@ static void test_newer_schema_is_refused_and_left_untouched(void **state)
     st_error e = {0};
     assert_int_equal(st_create(path, "x", &db, &e), ST_OK);
     st_close(db);
-    exec_sql(path, "PRAGMA user_version = 99");
+    unit_exec(path, "PRAGMA user_version = 99");
     assert_int_equal(st_open(path, ST_WRITE, &db, &e), ST_ERR_NEWER);
     assert_non_null(strstr(e.msg, "newer carnet (schema 99"));
     assert_int_equal(user_version(path), 99);
@@ -160,7 +148,7 @@ static void test_version_one_study_migrates_forward_keeping_its_rows(void **stat
                           "INSERT INTO study VALUES ('s1', 'old study', '2026-01-05T09:00:00+01:00');"
                           "INSERT INTO site VALUES ('site1', 'CDAS Rennes', '2026-01-05T09:00:00+01:00');",
                           st_migration_sql(1), ST_APPLICATION_ID);
-    exec_sql(path, sql);
+    unit_exec(path, sql);
     free(sql);
     assert_int_equal(user_version(path), 1);
     st_db *db;
@@ -178,7 +166,7 @@ static void test_version_one_study_migrates_forward_keeping_its_rows(void **stat
     assert_int_equal(st_setting_set(db, "k", "v", &e), ST_OK);
     st_close(db);
     assert_int_equal(user_version(path), ST_SCHEMA_VERSION);
-    exec_sql(path, "SELECT tally, paused_seconds FROM interaction");
+    unit_exec(path, "SELECT tally, paused_seconds FROM interaction");
 }
 
 static void test_codebook_round_trips_through_the_store(void **state)
@@ -247,7 +235,7 @@ static void test_audit_log_refuses_updates_and_deletes(void **state)
     st_error e = {0};
     assert_int_equal(st_create(path, "x", &db, &e), ST_OK);
     st_close(db);
-    exec_sql(path, "INSERT INTO audit (id, at, action) VALUES ('a', 'now', 'create')");
+    unit_exec(path, "INSERT INTO audit (id, at, action) VALUES ('a', 'now', 'create')");
     sqlite3 *s;
     sqlite3_open(path, &s);
     char *err = NULL;

@@ -120,7 +120,8 @@ static cb_codebook *mini(void)
         "  - id: note\n    label: Note\n    mode: text\n"
         "  - id: e\n    label: Obstacles\n    mode: multiple\n    codes:\n"
         "      - {id: x, key: x, label: X, definition: dX, when_to_use: x, when_not_to_use: nX, example: x}\n"
-        "      - {id: y, key: y, label: Y, definition: dY, when_to_use: x, when_not_to_use: nY, example: x}\n";
+        "      - {id: y, key: y, label: Y, definition: dY, when_to_use: x, when_not_to_use: nY, example: x}\n"
+        "      - {id: h, label: H, codable: false, definition: dH, when_to_use: x, when_not_to_use: nH, example: x}\n";
     diag_list d = {0};
     cb_codebook *cb;
     assert_int_equal(cbf_parse("mini", text, strlen(text), &cb, &d), 0);
@@ -140,9 +141,10 @@ static void test_references_are_checked_against_the_codebook(void **state)
     (void)state;
     cb_codebook *cb = mini();
     vg_set *s = parse_ok(HEAD "  - id: a\n    text: t\n    reference: {d: [a, b], e: z, note: x, f: a}\n"
-                              "  - id: b\n    text: t\n    reference: {d: c}\n");
+                              "  - id: b\n    text: t\n    reference: {d: c}\n"
+                              "  - id: c\n    text: t\n    reference: {d: a, e: [x, h]}\n");
     diag_list d = {0};
-    assert_int_equal(vg_check(s, cb, "t.yaml", &d), 6);
+    assert_int_equal(vg_check(s, cb, "t.yaml", &d), 7);
     const char *want[] = {
         "7:17: dimension 'd' is single choice: the reference needs exactly one code, found 2",
         "7:31: unknown code 'z' in dimension 'e' of codebook mini",
@@ -150,7 +152,9 @@ static void test_references_are_checked_against_the_codebook(void **state)
         "7:43: unknown dimension 'f': not in codebook mini",
         "10:20: code 'c' of dimension 'd' is retired in codebook mini",
         "10:16: vignette 'b' has no reference coding for dimension 'e' (give [] for no code)",
+        "13:30: code 'h' of dimension 'e' is a heading in codebook mini: it cannot be chosen",
     };
+    assert_int_equal(d.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < d.n; i++) {
         char *m = diag_format(&d.items[i]);
         assert_string_equal(m + strlen("t.yaml:"), want[i]);

@@ -88,12 +88,31 @@ static void test_timestamp_keeps_local_offset_and_parses_back(void **state)
     assert_false(ts_parse("2026-13-10T02:26:40+02:00", &t));
 }
 
+static void test_encode_gives_the_bytes_decode_reads_back(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t cp;
+        const char *bytes;
+    } cases[] = {{'a', "a"}, {0xE9, "\xC3\xA9"}, {0x20AC, "\xE2\x82\xAC"}, {0x1F600, "\xF0\x9F\x98\x80"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[5] = {0};
+        size_t n = u8_encode(cases[i].cp, out);
+        assert_int_equal(n, strlen(cases[i].bytes));
+        assert_string_equal(out, cases[i].bytes);
+        uint32_t back;
+        assert_int_equal(u8_decode(out, n, &back), n);
+        assert_int_equal(back, cases[i].cp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uuid_v7_layout_carries_time_version_and_variant),
         cmocka_unit_test(test_width_counts_columns_not_bytes),
         cmocka_unit_test(test_fit_cuts_with_an_ellipsis_and_pads),
+        cmocka_unit_test(test_encode_gives_the_bytes_decode_reads_back),
         cmocka_unit_test(test_utf8_validation_refuses_overlongs_and_surrogates),
         cmocka_unit_test(test_timestamp_keeps_local_offset_and_parses_back),
     };
