@@ -26,6 +26,7 @@
 #include "codebook/cb_file.h"
 #include "core/cb_diff.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 
 #define MAX_DEPTH 64
@@ -1021,10 +1022,16 @@ static void reader_error(void *ctx, xmlErrorPtr e)
     reader *r = ctx;
     if (r->errors || !e || e->level < XML_ERR_ERROR)
         return;
-    char *msg = xstrdup(e->message ? e->message : "?");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
+    /* libxml2's first line says what is wrong; a second one may quote the
+     * document, cut in the middle of a character: the message keeps the
+     * first line, as valid UTF-8 without control characters. */
+    const char *m = e->message ? e->message : "?";
+    char *line = xstrndup(m, strcspn(m, "\n"));
+    size_t n = strlen(line);
+    while (n && line[n - 1] == ' ')
+        line[--n] = '\0';
+    char *msg = u8_clean(line);
+    free(line);
     diag_add(r->diags, r->file, e->line > 0 ? e->line : 1, e->int2 > 0 ? e->int2 : 1,
              _("malformed XML: %s"), msg);
     free(msg);
