@@ -80,6 +80,22 @@ st_code st_set(st_error *e, st_code code, const char *fmt, ...)
  */
 static st_code no_room(st_db *db, st_error *e, const char *context, const char *sqlite_msg)
 {
+    /* What the system said, when SQLite kept it: a disk that the system
+     * turned read-only under a running carnet (a failing USB key) fails
+     * writes as a full one does for SQLite, and deserves its own words. */
+    int os = sqlite3_system_errno(db->db);
+    if (os == EROFS)
+        return st_set(e, ST_ERR_READONLY,
+                      _("%s: %s: the disk holding the study has become read-only (the system does that to a "
+                        "failing disk or USB key); nothing was recorded. Copy the study to another disk"),
+                      db->path, context);
+    if (os == EDQUOT)
+        return st_set(e, ST_ERR_FULL,
+                      _("%s: %s: your disk quota is reached; nothing was recorded. Free some space and retry"),
+                      db->path, context);
+    if (os == ENOSPC)
+        return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),
+                      db->path, context);
     struct rlimit rl;
     if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         return st_set(e, ST_ERR_FULL,

@@ -67,6 +67,10 @@ int ui_getkey(int timeout_ms);
  */
 int ui_readkey(int timeout_ms, bool *fkey);
 
+/* The last byte ui_readkey() dropped because it was not UTF-8 (returning
+ * ERR for it), or -1; reading it clears it. */
+int ui_bad_byte(void);
+
 /* True when colour is in use (a colour terminal and NO_COLOR unset). */
 bool ui_has_color(void);
 
