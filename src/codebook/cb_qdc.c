@@ -889,8 +889,24 @@ static int by_guid(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Refuses a guid given to two codes (sorted, so that large files stay fast). */
-static void check_unique_guids(reader *r, const qcode *top, size_t ntop)
+static int set_by_guid(const void *a, const void *b)
+{
+    const qset *x = *(const qset *const *)a, *y = *(const qset *const *)b;
+    int c = strcmp(x->guid ? x->guid : "", y->guid ? y->guid : "");
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static int guid_vs_code(const void *key, const void *elem)
+{
+    const qcode *c = *(const qcode *const *)elem;
+    return strcmp(key, c->guid ? c->guid : "");
+}
+
+/* Refuses a guid given to two codes, to two sets, or to a set and a code:
+ * a set becomes a dimension, exported as a code with the set's guid, and
+ * the file written would not read back.  Sorted, so that large files stay
+ * fast. */
+static void check_unique_guids(reader *r, const qcode *top, size_t ntop, const qset *sets, size_t nsets)
 {
     const qcode **all = NULL;
     size_t n = 0, cap = 0;
@@ -901,6 +917,21 @@ static void check_unique_guids(reader *r, const qcode *top, size_t ntop)
         if (all[i]->guid && str_eq0(all[i]->guid, all[i - 1]->guid))
             rerr(r, all[i]->line, _("guid %s is given to two codes (first at line %d)"), all[i]->guid,
                  all[i - 1]->line);
+    const qset **ss = xcalloc(nsets ? nsets : 1, sizeof *ss);
+    for (size_t i = 0; i < nsets; i++)
+        ss[i] = &sets[i];
+    if (nsets > 1)
+        qsort(ss, nsets, sizeof *ss, set_by_guid);
+    for (size_t i = 0; i < nsets; i++) {
+        if (!ss[i]->guid)
+            continue;
+        const qcode *const *c = n ? bsearch(ss[i]->guid, all, n, sizeof *all, guid_vs_code) : NULL;
+        if (i && str_eq0(ss[i]->guid, ss[i - 1]->guid))
+            rerr(r, ss[i]->line, _("guid %s is given to two sets (first at line %d)"), ss[i]->guid, ss[i - 1]->line);
+        else if (c)
+            rerr(r, ss[i]->line, _("guid %s is given to a set and to a code (line %d)"), ss[i]->guid, (*c)->line);
+    }
+    free(ss);
     free(all);
 }
 
@@ -1139,7 +1170,7 @@ size_t cbq_parse(const char *name, const char *text, size_t len, const cbq_optio
     }
     if (!have_codes || !ntop)
         rerr(&r, line_of(root), _("no codes: expected <Codes> with at least one <Code>"));
-    check_unique_guids(&r, top, ntop);
+    check_unique_guids(&r, top, ntop, sets, nsets);
 
     char *origin = prop(root, "origin");
     r.cb = cb_new();
