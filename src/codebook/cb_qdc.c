@@ -1063,6 +1063,11 @@ static void reader_error(void *ctx, xmlErrorPtr e)
         line[--n] = '\0';
     char *msg = u8_clean(line);
     free(line);
+    if (!strncmp(msg, "Excessive depth in document", 27)) {
+        /* libxml2 stops at 256 levels and names an option of its own. */
+        free(msg);
+        msg = xstrdup(_("elements nested more than 256 levels deep"));
+    }
     diag_add(r->diags, r->file, e->line > 0 ? e->line : 1, e->int2 > 0 ? e->int2 : 1,
              _("malformed XML: %s"), msg);
     free(msg);
