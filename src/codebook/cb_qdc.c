@@ -441,8 +441,67 @@ static void write_dimension(writer *w, xmlNodePtr codes, const cb_dimension *d, 
     }
 }
 
+/* One guid an export would write: the item's own, or the one derived. */
+typedef struct guid_use {
+    char guid[GUID_MAX];
+    const char *kind, *id; /* "codebook", "dimension", "code" (N_) */
+} guid_use;
+
+static int by_use_guid(const void *a, const void *b)
+{
+    return strcmp(((const guid_use *)a)->guid, ((const guid_use *)b)->guid);
+}
+
+/*
+ * Every guid an export of cb writes, given or derived, must be unique, or
+ * the file would not read back: a guid given in a file can be the one
+ * carnet derives for an item of its own (a dimension made for codes
+ * outside any set).  Appends each clash to diags (file names it); returns
+ * their number.
+ */
+size_t cbq_check_guids(const cb_codebook *cb, const char *file, diag_list *diags)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < cb->ndims; i++)
+        n += 1 + cb->dims[i].ncodes;
+    guid_use *u = xcalloc(n, sizeof *u);
+    size_t k = 0;
+    char g[UUID_STRLEN];
+    cbq_guid_for(cb->id, "codebook", NULL, g);
+    snprintf(u[k].guid, GUID_MAX, "%s", g);
+    u[k].kind = N_("codebook");
+    u[k++].id = cb->id;
+    for (size_t i = 0; i < cb->ndims; i++) {
+        const cb_dimension *d = &cb->dims[i];
+        cbq_guid_for(cb->id, "dimension", d->id, g);
+        snprintf(u[k].guid, GUID_MAX, "%s", d->guid ? d->guid : g);
+        u[k].kind = N_("dimension");
+        u[k++].id = d->id;
+        for (size_t j = 0; j < d->ncodes; j++) {
+            cbq_guid_for(cb->id, "code", d->codes[j].id, g);
+            snprintf(u[k].guid, GUID_MAX, "%s", d->codes[j].guid ? d->codes[j].guid : g);
+            u[k].kind = N_("code");
+            u[k++].id = d->codes[j].id;
+        }
+    }
+    qsort(u, k, sizeof *u, by_use_guid);
+    size_t bad = 0;
+    for (size_t i = 1; i < k; i++)
+        if (!strcmp(u[i].guid, u[i - 1].guid)) {
+            diag_add(diags, file, 0, 0, _("guid %s would be written for %s '%s' and for %s '%s': give one of them "
+                                          "another guid"),
+                     u[i].guid, _(u[i - 1].kind), u[i - 1].id ? u[i - 1].id : "?", _(u[i].kind),
+                     u[i].id ? u[i].id : "?");
+            bad++;
+        }
+    free(u);
+    return bad;
+}
+
 char *cbq_write(const cb_codebook *cb, const char *origin, diag_list *diags)
 {
+    if (cbq_check_guids(cb, NULL, diags))
+        return NULL;
     writer w = {.cb = cb, .head = headings_for(cb->language), .diags = diags};
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "CodeBook");
@@ -1215,6 +1274,8 @@ size_t cbq_parse(const char *name, const char *text, size_t len, const cbq_optio
         }
         cb_propose_hotkeys(cb, name, notices);
         r.errors = cb_validate(cb, name, diags);
+        if (!r.errors)
+            r.errors = cbq_check_guids(cb, name, diags);
     }
     if (r.errors) {
         cb_free(cb);
