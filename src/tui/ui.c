@@ -80,6 +80,20 @@ bool ui_init(char *err, unsigned errlen)
         snprintf(err, errlen, "%s", _("TERM is not set: cannot drive the terminal (try TERM=xterm)"));
         return false;
     }
+    /* Asked before curses starts: a terminal that cannot move the cursor
+     * (TERM=dumb: Emacs' shell buffer, some IDE consoles) would get every
+     * screen printed one after the other. */
+    ui_term t = ui_term_check();
+    if (t == UI_TERM_UNKNOWN) {
+        snprintf(err, errlen, _("unknown terminal type '%s' (try TERM=xterm)"), term);
+        return false;
+    }
+    if (t == UI_TERM_NO_CURSOR) {
+        snprintf(err, errlen, _("the terminal '%s' cannot move the cursor: this screen needs a full-screen terminal "
+                                "(xterm, GNOME Terminal, the Linux console, tmux...; try TERM=xterm)"),
+                 term);
+        return false;
+    }
     if (!utf8_ctype(err, errlen))
         return false;
     /* newterm rather than initscr: initscr exits the program on an unknown
@@ -91,21 +105,6 @@ bool ui_init(char *err, unsigned errlen)
         return false;
     }
     set_term(s);
-    /* A terminal that cannot move the cursor (TERM=dumb: Emacs' shell
-     * buffer, some IDE consoles) would get every screen printed one after
-     * the other. */
-    const char *cup = tigetstr("cup");
-    if (!cup || cup == (char *)-1) {
-        /* Nothing was drawn: the terminal's modes are put back as they
-         * were without endwin(), which would print a carriage return. */
-        reset_shell_mode();
-        delscreen(s);
-        snprintf(err, errlen, _("the terminal '%s' cannot move the cursor: this screen needs a full-screen terminal "
-                                "(xterm, GNOME Terminal, the Linux console, tmux...; try TERM=xterm)"),
-                 term);
-        restore_ctype();
-        return false;
-    }
     started = true;
     /* Bracketed paste: pasted text comes marked, so that it is typed into
      * the line it is pasted in and never taken for keys (screen.c). */

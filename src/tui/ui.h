@@ -27,6 +27,14 @@ typedef enum ui_style {
     UI_STATUS,    /* status line */
 } ui_style;
 
+/* What terminfo says of the terminal TERM names (term_check.c). */
+typedef enum ui_term {
+    UI_TERM_OK = 0,
+    UI_TERM_UNKNOWN,   /* no such terminal type */
+    UI_TERM_NO_CURSOR, /* it cannot move the cursor (TERM=dumb) */
+} ui_term;
+ui_term ui_term_check(void);
+
 /*
  * Starts curses on the terminal.  Returns false with a sentence in err when
  * there is no usable terminal (no TERM, unknown TERM, not a tty).
