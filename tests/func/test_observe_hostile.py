@@ -19,7 +19,7 @@ import time
 
 import openpyxl
 
-from harness import CARNET, ROOT, base_env
+from harness import CARNET, base_env
 from observe_util import ObserveTest
 
 NOBODY = 65534
