@@ -352,7 +352,7 @@ static int cb_export(cli_ctx *ctx, int argc, char **argv)
         if (!xlsx_bytes(cb, &data, &len))
             rc = EXIT_FAIL;
         else if (!to_stdout) {
-            if (!cli_write_file(o.out, data, len, o.force, 0644))
+            if (!cli_write_file(o.out, data, len, o.force, 0600))
                 rc = EXIT_FAIL;
         } else if (fwrite(data, 1, len, stdout) != len || fflush(stdout)) {
             cli_error(_("cannot write to standard output: %s"), strerror(errno));
@@ -381,7 +381,7 @@ static int cb_export(cli_ctx *ctx, int argc, char **argv)
     if (text) {
         if (to_stdout)
             fputs(text, stdout);
-        else if (!cli_write_file(o.out, text, strlen(text), o.force, 0644))
+        else if (!cli_write_file(o.out, text, strlen(text), o.force, 0600))
             rc = EXIT_FAIL;
     }
     free(text);

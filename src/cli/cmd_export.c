@@ -229,12 +229,14 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     char *final = NULL, *final2 = NULL, *tmp = NULL, *tmp2 = NULL, *stem = NULL;
     if (!cli_filter_finish(&cf))
         goto out;
-    if (o.notes == EX_NOTES_REDACTED) {
+    /* Notes are redacted by default, and typed answers ("other,
+     * specify", free text) unless --notes raw: they are free text too. */
+    if (o.notes != EX_NOTES_RAW) {
         rules = rd_rules_new();
         char *shipped = cli_data_file(RULES_FILE);
         if (!shipped) {
-            cli_error(_("cannot find the redaction rules %s; give some with --redact-rules FILE or choose "
-                        "--notes none"),
+            cli_error(_("cannot find the redaction rules %s, which notes and typed answers go through unless "
+                        "--notes raw; give some with --redact-rules FILE"),
                       RULES_FILE);
             goto out;
         }

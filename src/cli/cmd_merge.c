@@ -110,6 +110,16 @@ int cmd_merge(cli_ctx *ctx, int argc, char **argv)
     printf("\n");
     print_summary(&r);
     print_conflicts(&r);
+    if (r.purged_notes || r.purged_session_notes) {
+        printf(_("\nPurged on the way, as a purge of the study or of a file had already removed them: %lld "
+                 "interaction notes, %lld session notes (doc/merge.md).\n"),
+               r.purged_notes, r.purged_session_notes);
+        if (!r.wal_truncated)
+            fprintf(stderr,
+                    _("carnet: warning: another program has the study open; copies of the purged text may remain in "
+                      "%s-wal until it closes. Run the purge again then.\n"),
+                    ctx->db_path);
+    }
     st_merge_report_free(&r);
     return EXIT_OK;
 }

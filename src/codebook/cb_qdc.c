@@ -26,6 +26,7 @@
 #include "codebook/cb_file.h"
 #include "core/cb_diff.h"
 #include "core/i18n.h"
+#include "core/text.h"
 #include "core/util.h"
 
 #define MAX_DEPTH 64
@@ -440,8 +441,67 @@ static void write_dimension(writer *w, xmlNodePtr codes, const cb_dimension *d, 
     }
 }
 
+/* One guid an export would write: the item's own, or the one derived. */
+typedef struct guid_use {
+    char guid[GUID_MAX];
+    const char *kind, *id; /* "codebook", "dimension", "code" (N_) */
+} guid_use;
+
+static int by_use_guid(const void *a, const void *b)
+{
+    return strcmp(((const guid_use *)a)->guid, ((const guid_use *)b)->guid);
+}
+
+/*
+ * Every guid an export of cb writes, given or derived, must be unique, or
+ * the file would not read back: a guid given in a file can be the one
+ * carnet derives for an item of its own (a dimension made for codes
+ * outside any set).  Appends each clash to diags (file names it); returns
+ * their number.
+ */
+size_t cbq_check_guids(const cb_codebook *cb, const char *file, diag_list *diags)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < cb->ndims; i++)
+        n += 1 + cb->dims[i].ncodes;
+    guid_use *u = xcalloc(n, sizeof *u);
+    size_t k = 0;
+    char g[UUID_STRLEN];
+    cbq_guid_for(cb->id, "codebook", NULL, g);
+    snprintf(u[k].guid, GUID_MAX, "%s", g);
+    u[k].kind = N_("codebook");
+    u[k++].id = cb->id;
+    for (size_t i = 0; i < cb->ndims; i++) {
+        const cb_dimension *d = &cb->dims[i];
+        cbq_guid_for(cb->id, "dimension", d->id, g);
+        snprintf(u[k].guid, GUID_MAX, "%s", d->guid ? d->guid : g);
+        u[k].kind = N_("dimension");
+        u[k++].id = d->id;
+        for (size_t j = 0; j < d->ncodes; j++) {
+            cbq_guid_for(cb->id, "code", d->codes[j].id, g);
+            snprintf(u[k].guid, GUID_MAX, "%s", d->codes[j].guid ? d->codes[j].guid : g);
+            u[k].kind = N_("code");
+            u[k++].id = d->codes[j].id;
+        }
+    }
+    qsort(u, k, sizeof *u, by_use_guid);
+    size_t bad = 0;
+    for (size_t i = 1; i < k; i++)
+        if (!strcmp(u[i].guid, u[i - 1].guid)) {
+            diag_add(diags, file, 0, 0, _("guid %s would be written for %s '%s' and for %s '%s': give one of them "
+                                          "another guid"),
+                     u[i].guid, _(u[i - 1].kind), u[i - 1].id ? u[i - 1].id : "?", _(u[i].kind),
+                     u[i].id ? u[i].id : "?");
+            bad++;
+        }
+    free(u);
+    return bad;
+}
+
 char *cbq_write(const cb_codebook *cb, const char *origin, diag_list *diags)
 {
+    if (cbq_check_guids(cb, NULL, diags))
+        return NULL;
     writer w = {.cb = cb, .head = headings_for(cb->language), .diags = diags};
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "CodeBook");
@@ -888,8 +948,24 @@ static int by_guid(const void *a, const void *b)
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-/* Refuses a guid given to two codes (sorted, so that large files stay fast). */
-static void check_unique_guids(reader *r, const qcode *top, size_t ntop)
+static int set_by_guid(const void *a, const void *b)
+{
+    const qset *x = *(const qset *const *)a, *y = *(const qset *const *)b;
+    int c = strcmp(x->guid ? x->guid : "", y->guid ? y->guid : "");
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static int guid_vs_code(const void *key, const void *elem)
+{
+    const qcode *c = *(const qcode *const *)elem;
+    return strcmp(key, c->guid ? c->guid : "");
+}
+
+/* Refuses a guid given to two codes, to two sets, or to a set and a code:
+ * a set becomes a dimension, exported as a code with the set's guid, and
+ * the file written would not read back.  Sorted, so that large files stay
+ * fast. */
+static void check_unique_guids(reader *r, const qcode *top, size_t ntop, const qset *sets, size_t nsets)
 {
     const qcode **all = NULL;
     size_t n = 0, cap = 0;
@@ -900,6 +976,21 @@ static void check_unique_guids(reader *r, const qcode *top, size_t ntop)
         if (all[i]->guid && str_eq0(all[i]->guid, all[i - 1]->guid))
             rerr(r, all[i]->line, _("guid %s is given to two codes (first at line %d)"), all[i]->guid,
                  all[i - 1]->line);
+    const qset **ss = xcalloc(nsets ? nsets : 1, sizeof *ss);
+    for (size_t i = 0; i < nsets; i++)
+        ss[i] = &sets[i];
+    if (nsets > 1)
+        qsort(ss, nsets, sizeof *ss, set_by_guid);
+    for (size_t i = 0; i < nsets; i++) {
+        if (!ss[i]->guid)
+            continue;
+        const qcode *const *c = n ? bsearch(ss[i]->guid, all, n, sizeof *all, guid_vs_code) : NULL;
+        if (i && str_eq0(ss[i]->guid, ss[i - 1]->guid))
+            rerr(r, ss[i]->line, _("guid %s is given to two sets (first at line %d)"), ss[i]->guid, ss[i - 1]->line);
+        else if (c)
+            rerr(r, ss[i]->line, _("guid %s is given to a set and to a code (line %d)"), ss[i]->guid, (*c)->line);
+    }
+    free(ss);
     free(all);
 }
 
@@ -1021,10 +1112,21 @@ static void reader_error(void *ctx, xmlErrorPtr e)
     reader *r = ctx;
     if (r->errors || !e || e->level < XML_ERR_ERROR)
         return;
-    char *msg = xstrdup(e->message ? e->message : "?");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
+    /* libxml2's first line says what is wrong; a second one may quote the
+     * document, cut in the middle of a character: the message keeps the
+     * first line, as valid UTF-8 without control characters. */
+    const char *m = e->message ? e->message : "?";
+    char *line = xstrndup(m, strcspn(m, "\n"));
+    size_t n = strlen(line);
+    while (n && line[n - 1] == ' ')
+        line[--n] = '\0';
+    char *msg = u8_clean(line);
+    free(line);
+    if (!strncmp(msg, "Excessive depth in document", 27)) {
+        /* libxml2 stops at 256 levels and names an option of its own. */
+        free(msg);
+        msg = xstrdup(_("elements nested more than 256 levels deep"));
+    }
     diag_add(r->diags, r->file, e->line > 0 ? e->line : 1, e->int2 > 0 ? e->int2 : 1,
              _("malformed XML: %s"), msg);
     free(msg);
@@ -1132,7 +1234,7 @@ size_t cbq_parse(const char *name, const char *text, size_t len, const cbq_optio
     }
     if (!have_codes || !ntop)
         rerr(&r, line_of(root), _("no codes: expected <Codes> with at least one <Code>"));
-    check_unique_guids(&r, top, ntop);
+    check_unique_guids(&r, top, ntop, sets, nsets);
 
     char *origin = prop(root, "origin");
     r.cb = cb_new();
@@ -1172,6 +1274,8 @@ size_t cbq_parse(const char *name, const char *text, size_t len, const cbq_optio
         }
         cb_propose_hotkeys(cb, name, notices);
         r.errors = cb_validate(cb, name, diags);
+        if (!r.errors)
+            r.errors = cbq_check_guids(cb, name, diags);
     }
     if (r.errors) {
         cb_free(cb);

@@ -74,6 +74,12 @@ size_t cbq_read_file(const char *path, const cbq_options *opt, cb_codebook **out
  */
 char *cbq_write(const cb_codebook *cb, const char *origin, diag_list *diags);
 
+/* Whether every guid an export of cb would write, given or derived by
+ * cbq_guid_for(), is unique; each clash is appended to diags (file names
+ * it, may be NULL).  Returns the number of clashes: cbq_write() refuses to
+ * write then, and cbq_parse() to import. */
+size_t cbq_check_guids(const cb_codebook *cb, const char *file, diag_list *diags);
+
 /*
  * The guid carnet gives an item that has none: a name-based UUID (version
  * 5, SHA-1) of "CODEBOOK-ID/KIND/ID" in carnet's own namespace, so that it

@@ -7,8 +7,10 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 bool cell_needs_guard(const char *s)
@@ -35,6 +37,33 @@ char *cell_guard(const char *s)
     if (!cell_needs_guard(s))
         return xstrdup(s);
     return xasprintf("'%s", s);
+}
+
+/* Code points of s (continuation bytes not counted, as libxlsxwriter
+ * counts). */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+char *cell_xlsx_cut(const char *s)
+{
+    if (!s || strlen(s) <= CELL_MAX_CHARS)
+        return NULL;
+    size_t n = chars(s);
+    if (n <= CELL_MAX_CHARS)
+        return NULL;
+    char *tail = xasprintf(_("[\xE2\x80\xA6 cut: %zu characters]"), n);
+    size_t keep = CELL_MAX_CHARS - chars(tail), at = 0;
+    for (size_t k = 0; s[at]; at++)
+        if (((unsigned char)s[at] & 0xC0) != 0x80 && k++ == keep)
+            break;
+    char *out = xasprintf("%.*s%s", (int)at, s, tail);
+    free(tail);
+    return out;
 }
 
 void cell_decimal(double v, int decimals, char sep, char out[40])

@@ -27,6 +27,19 @@ bool cell_needs_guard(const char *s);
  */
 char *cell_guard(const char *s);
 
+/* The most characters (code points) a spreadsheet cell holds: Excel's
+ * limit, which libxlsxwriter enforces by writing nothing at all. */
+#define CELL_MAX_CHARS 32767
+
+/*
+ * NULL when s fits in an XLSX cell (CELL_MAX_CHARS characters: checked on
+ * its length in bytes first, so that the common case costs nothing);
+ * otherwise (a note of a megabyte) s cut so that the cell ends with
+ * "[… cut: N characters]" (translated) and holds exactly CELL_MAX_CHARS.
+ * Caller frees the result.
+ */
+char *cell_xlsx_cut(const char *s);
+
 /*
  * Formats v rounded to `decimals` places (0 to 6) with sep as the decimal
  * separator, whatever the C locale says ("12.5", or "12,5" for French

@@ -522,7 +522,9 @@ static uint32_t control_in(const char *s, bool multiline)
         uint32_t cp;
         size_t k = u8_decode(s, n, &cp);
         bool allowed = multiline && (cp == '\n' || cp == '\t');
-        if (!allowed && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)))
+        /* U+FFFE and U+FFFF are no characters, and YAML refuses them as it
+         * refuses controls: a codebook holding one could not be read back. */
+        if (!allowed && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF))
             return cp;
         s += k;
         n -= k;
@@ -559,6 +561,10 @@ static void validate_chars(const cb_codebook *cb, const char *file, diag_list *o
         check_chars(d->label, "label", owner, d->pos, false, file, out);
         check_chars(d->description, "description", owner, d->pos, true, file, out);
         check_chars(d->validate_message, "validate_message", owner, d->pos, false, file, out);
+        /* A pattern holding a raw control character (a REFI-QDA file can
+         * carry one; YAML cannot) could not be written back as the study's
+         * copy of the codebook: a pattern says \x7f instead. */
+        check_chars(d->validate, "validate", owner, d->pos, false, file, out);
         free(owner);
         for (size_t j = 0; j < d->ncodes; j++) {
             const cb_code *c = &d->codes[j];
@@ -571,6 +577,9 @@ static void validate_chars(const cb_codebook *cb, const char *file, diag_list *o
                 check_chars(single[k][1], single[k][0], owner, c->pos, false, file, out);
             for (size_t k = 0; k < 4; k++)
                 check_chars(multi[k][1], multi[k][0], owner, c->pos, true, file, out);
+            check_chars(c->validate, "validate", owner, c->pos, false, file, out);
+            for (size_t k = 0; k < c->npatterns; k++)
+                check_chars(c->patterns[k], "patterns", owner, c->pos, false, file, out);
             free(owner);
         }
     }

@@ -283,6 +283,7 @@ typedef struct cod_input {
     char at[TS_LEN];  /* FIELD_NOTE: when it was begun */
     cb_suggestion sugg[COD_MAX_SUGGEST]; /* NOTE: codes its text suggests */
     size_t nsugg, sugg_sel;
+    bool sugg_stale; /* the text changed since sugg was worked out */
 } cod_input;
 
 typedef struct cod_pause {
@@ -439,6 +440,15 @@ long long cod_ix_seconds(const cod_state *s, const cod_ix *x, time_t now);
 size_t cod_count(const cod_state *s);
 /* The open interactions (not ended, not deleted), by index, in order. */
 size_t cod_open_list(const cod_state *s, size_t *idx, size_t max);
+
+/*
+ * Works out the codes the note being typed suggests (in.sugg, in.nsugg),
+ * those already chosen left out, if its text changed since.  Typing only
+ * marks them out of date, so that a note pasted whole (a key per
+ * character) is matched once, when the screen is drawn, rather than once
+ * per character: the screen calls this before it draws the input line.
+ */
+void cod_suggest_refresh(cod_state *s);
 
 /* The prompt of the input line ("Note on #12"), translated, into buf. */
 const char *cod_input_prompt(const cod_state *s, char *buf, size_t n);

@@ -90,7 +90,15 @@ static void open_input(cod_state *s, cod_input_kind k, size_t ix, size_t dim, si
 
 void cod_suggest(cod_state *s)
 {
+    s->in.sugg_stale = true;
+}
+
+void cod_suggest_refresh(cod_state *s)
+{
     cod_input *in = &s->in;
+    if (!in->sugg_stale)
+        return;
+    in->sugg_stale = false;
     in->nsugg = 0;
     if (in->kind != COD_IN_NOTE || in->ix >= s->nixs)
         return;
@@ -643,8 +651,12 @@ static cod_request input_key(cod_state *s, int key, cod_change *out)
     if (!k) {
         if (key >= 0x20 && key < COD_K_BASE && le_insert(&in->line, (unsigned long)key))
             cod_suggest(s);
+        else if (key >= 0x20 && key < COD_K_BASE && le_full(&in->line, (unsigned long)key))
+            cod_msg(s, COD_MSG_WARN, _("The line is full (%u bytes): what follows was not typed"), LE_MAX);
         return COD_REQ_NONE;
     }
+    if (k->action == COD_A_UP || k->action == COD_A_DOWN || k->action == COD_A_SUGGEST)
+        cod_suggest_refresh(s);
     switch (k->action) {
     case COD_A_SUBMIT:
         submit(s, out);

@@ -31,8 +31,8 @@ long cod_last_open(const cod_state *s, long except);
 void cod_fill_code(const cod_state *s, const cod_ix *x, size_t d, size_t ci, bool on, const char *text,
                    cod_change *c);
 
-/* The codes the note being typed suggests, left out those already chosen
- * (coding_flow.c). */
+/* The text of the note being typed changed: its suggestions are to be
+ * worked out again, by cod_suggest_refresh() (coding_flow.c). */
 void cod_suggest(cod_state *s);
 
 /* Closes the input line. */

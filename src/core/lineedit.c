@@ -14,6 +14,7 @@ void le_set(le_line *l, const char *s)
     free(l->buf);
     l->buf = xstrdup(s ? s : "");
     l->len = strlen(l->buf);
+    l->cap = l->len + 1;
     if (l->len > LE_MAX) {
         /* Cut on a character boundary. */
         size_t n = LE_MAX;
@@ -36,9 +37,20 @@ const char *le_text(const le_line *l)
     return l->buf ? l->buf : "";
 }
 
+static bool insertable(unsigned long cp)
+{
+    return !(cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF);
+}
+
+bool le_full(const le_line *l, unsigned long cp)
+{
+    char enc[4];
+    return l->len + u8_encode((uint32_t)cp, enc) > LE_MAX;
+}
+
 bool le_insert(le_line *l, unsigned long cp)
 {
-    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    if (!insertable(cp))
         return false;
     char enc[4];
     size_t n = u8_encode((uint32_t)cp, enc);
@@ -46,7 +58,7 @@ bool le_insert(le_line *l, unsigned long cp)
         return false;
     if (!l->buf)
         le_set(l, "");
-    l->buf = xrealloc(l->buf, l->len + n + 1);
+    xgrow((void **)&l->buf, &l->cap, l->len + n + 1, 1);
     memmove(l->buf + l->cur + n, l->buf + l->cur, l->len - l->cur + 1);
     memcpy(l->buf + l->cur, enc, n);
     l->len += n;
@@ -122,11 +134,12 @@ bool le_apply(le_line *l, le_edit e)
 
 size_t le_cursor_col(const le_line *l)
 {
-    if (!l->buf)
-        return 0;
-    char *head = xstrndup(l->buf, l->cur);
-    size_t w = u8_width(head);
-    free(head);
+    size_t w = 0;
+    for (size_t i = 0; l->buf && i < l->cur;) {
+        uint32_t cp;
+        i += u8_decode(l->buf + i, l->cur - i, &cp);
+        w += (size_t)u8_cp_width(cp);
+    }
     return w;
 }
 

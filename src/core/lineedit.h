@@ -13,13 +13,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The longest text a line takes, in bytes (a long field note fits). */
-#define LE_MAX 4000
+/* The longest text a line takes, in bytes: a note pasted from a long
+ * document (1 MiB) fits whole. */
+#define LE_MAX (1024u * 1024u)
 
 typedef struct le_line {
     char *buf;  /* NUL-terminated UTF-8, owned; NULL until first set */
     size_t len; /* bytes */
     size_t cur; /* cursor: a byte offset on a character boundary */
+    size_t cap; /* bytes allocated: grows by doubling, so a paste is linear */
 } le_line;
 
 /* Editing keys, as the coding state machine numbers them (coding.h). */
@@ -45,9 +47,11 @@ const char *le_text(const le_line *l);
 /*
  * Inserts the code point cp at the cursor.  Control characters, surrogates
  * and code points past U+10FFFF are refused (false), as is text that would
- * pass LE_MAX bytes.
+ * pass LE_MAX bytes (le_full() tells the two apart).
  */
 bool le_insert(le_line *l, unsigned long cp);
+/* Whether the line has no room left for the code point cp. */
+bool le_full(const le_line *l, unsigned long cp);
 /* Applies an editing key; false when it changed nothing. */
 bool le_apply(le_line *l, le_edit e);
 

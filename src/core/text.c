@@ -97,6 +97,24 @@ size_t u8_width(const char *s)
     return w;
 }
 
+/* Whether the first n bytes of s take more than width columns; stops as
+ * soon as they do, so that fitting a 1 MB note to a screen line costs the
+ * line, not the note. */
+static bool wider_than(const char *s, size_t n, size_t width)
+{
+    size_t w = 0;
+    while (n) {
+        uint32_t cp;
+        size_t k = u8_decode(s, n, &cp);
+        w += (size_t)u8_cp_width(cp);
+        if (w > width)
+            return true;
+        s += k;
+        n -= k;
+    }
+    return false;
+}
+
 char *u8_fit(const char *s, int width, int pad)
 {
     strbuf b = {0};
@@ -106,7 +124,7 @@ char *u8_fit(const char *s, int width, int pad)
     size_t n = strlen(s ? s : "");
     const char *p = s ? s : "";
     int used = 0;
-    bool cut = u8_width(p) > (size_t)width;
+    bool cut = wider_than(p, n, (size_t)width);
     int room = cut ? width - 1 : width;
     while (n) {
         uint32_t cp;

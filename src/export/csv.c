@@ -235,7 +235,9 @@ bool ex_csv_write_long(st_db *db, const ex_options *o, const char *path, ex_erro
             text_field(&c, d ? d->label : ans->dim);
             text_field(&c, ans->code);
             text_field(&c, ci != (size_t)-1 ? d->codes[ci].label : ans->code);
-            text_field(&c, ans->text);
+            char *typed = ex_answer_out(o, ans->text);
+            text_field(&c, typed);
+            free(typed);
             end_line(&c);
         }
     }

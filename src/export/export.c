@@ -59,6 +59,13 @@ char *ex_note_out(const ex_options *o, const char *note)
     return rd_apply(o->rules, note);
 }
 
+char *ex_answer_out(const ex_options *o, const char *text)
+{
+    if (!text)
+        return NULL;
+    return o->notes == EX_NOTES_RAW ? xstrdup(text) : rd_apply(o->rules, text);
+}
+
 const char *ex_weekday_name(int wday)
 {
     static const char *const names[] = {N_("Sunday"), N_("Monday"), N_("Tuesday"), N_("Wednesday"),
@@ -248,9 +255,12 @@ void ex_row_fill(ex_row *r, const ex_columns *c, const ex_options *o, const st_e
         if (di == NONE)
             continue;
         const cb_dimension *d = &cb->dims[di];
+        char *typed = ex_answer_out(o, ans->text);
+        if (typed)
+            own(r, typed);
         if (!ans->code) {
             if (c->dim_col[di] != NONE)
-                set_text(r, c->dim_col[di], ans->text);
+                set_text(r, c->dim_col[di], typed);
             continue;
         }
         size_t ci = cb_code_index(d, ans->code);
@@ -268,8 +278,8 @@ void ex_row_fill(ex_row *r, const ex_columns *c, const ex_options *o, const st_e
             } else
                 set_text(r, c->dim_col[di], d->codes[ci].label);
         }
-        if (ans->text && c->other_col[di][ci] != NONE)
-            set_text(r, c->other_col[di][ci], ans->text);
+        if (typed && c->other_col[di][ci] != NONE)
+            set_text(r, c->other_col[di][ci], typed);
     }
 }
 
@@ -580,7 +590,10 @@ static void readme_filter(ex_readme *r, const ex_options *o)
                         : o->notes == EX_NOTES_RAW ? _("as typed (not redacted: they may hold personal data)")
                                                    : _("redacted (personal data replaced by tags such as [EMAIL])");
     ex_readme_add(r, false, _("Notes"), "%s", notes);
-    if (o->notes == EX_NOTES_REDACTED && o->rules_files)
+    ex_readme_add(r, false, _("Typed answers"), "%s",
+                  o->notes == EX_NOTES_RAW ? _("as typed (not redacted: they may hold personal data)")
+                                           : _("\"other, specify\" and free-text answers redacted like notes"));
+    if (o->notes != EX_NOTES_RAW && o->rules_files)
         ex_readme_add(r, false, _("Redaction rules"), "%s", o->rules_files);
 }
 

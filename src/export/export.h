@@ -57,6 +57,12 @@ double ex_clock(void);
  * Caller frees. */
 char *ex_note_out(const ex_options *o, const char *note);
 
+/* An answer typed at the desk ("other, specify", a free-text dimension) as
+ * it goes out (NULL for none): as typed with --notes raw, otherwise passed
+ * through the same redaction rules as notes, since it is free text too.
+ * Caller frees. */
+char *ex_answer_out(const ex_options *o, const char *text);
+
 /* ---- the interactions table ----------------------------------------- */
 
 typedef enum ex_col_kind {

@@ -127,8 +127,9 @@ static void put_s(xw *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char
 {
     if (!s)
         return;
-    char *g = cell_guard(s);
-    worksheet_write_string(ws, r, c, g, f);
+    char *g = cell_guard(s), *cut = cell_xlsx_cut(g);
+    worksheet_write_string(ws, r, c, cut ? cut : g, f);
+    free(cut);
     /* libxlsxwriter writes no cell for an empty string without format. */
     if (g[0] || f)
         track(w, ws, r);
@@ -247,10 +248,14 @@ static bool write_interactions(xw *w, lxw_worksheet *first)
         for (size_t k = 0; k < cols.n; k++) {
             const ex_value *v = &row.v[k];
             switch (v->type) {
-            case EXV_TEXT:
-                /* Already guarded by ex_row_fill(). */
-                worksheet_write_string(ws, r, (lxw_col_t)k, v->text, NULL);
+            case EXV_TEXT: {
+                /* Already guarded by ex_row_fill(); a note longer than a
+                 * cell holds is cut, saying so. */
+                char *cut = cell_xlsx_cut(v->text);
+                worksheet_write_string(ws, r, (lxw_col_t)k, cut ? cut : v->text, NULL);
+                free(cut);
                 break;
+            }
             case EXV_NUMBER:
                 worksheet_write_number(ws, r, (lxw_col_t)k, v->number, NULL);
                 break;

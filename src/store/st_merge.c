@@ -26,6 +26,7 @@
 #include "core/i18n.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "store/st_purge.h"
 #include "store/store_internal.h"
 
 #define DIM_COLS "id, position, label, description, mode, required, retired, validate, validate_message, guid, color"
@@ -842,6 +843,34 @@ static st_code merge_one(st_db *db, const char *S, const char *file, st_merge_re
     return ST_OK;
 }
 
+/*
+ * A note purged on either side stays purged (doc/merge.md).  A purge is
+ * the retention limit of the notes it covered: a source's purge covers the
+ * interactions and sessions that source holds, so the study's copies of
+ * them lose their notes too; the study's purge covers the whole study, so
+ * what came in from before its date loses its notes.  Each is applied as
+ * a purge in the merge's transaction, with its audit row ("merge").
+ */
+static st_code keep_purges(st_db *db, size_t n, const char *study_purge, st_merge_report *r, st_error *e)
+{
+    for (size_t i = 0; i <= n; i++) {
+        char schema[32], date[11];
+        snprintf(schema, sizeof schema, "src%zu", i);
+        if (i < n && st_purge_latest_date(db, schema, date, e))
+            return e->code;
+        if (i == n)
+            snprintf(date, sizeof date, "%s", study_purge);
+        if (!date[0])
+            continue;
+        st_purge_result pr;
+        if (st_purge_in_tx(db, date, i < n ? schema : NULL, "merge", &pr, e))
+            return e->code;
+        r->purged_notes += pr.interaction_notes;
+        r->purged_session_notes += pr.session_notes;
+    }
+    return ST_OK;
+}
+
 static void remove_tree(const char *dir, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -906,6 +935,10 @@ st_code st_merge(st_db *db, const char *const *files, size_t n, st_merge_report 
             sqlite3_finalize(st);
         }
     }
+    /* The study's own purges, as they were before anything came in. */
+    char study_purge[11] = "";
+    if (!c)
+        c = st_purge_latest_date(db, "main", study_purge, e);
     if (!c)
         c = st_begin(db, e);
     for (size_t i = 0; i < n && !c; i++) {
@@ -918,6 +951,8 @@ st_code st_merge(st_db *db, const char *const *files, size_t n, st_merge_report 
     if (!c && r->nclashes)
         c = st_set(e, ST_ERR_INVALID, _("the codebooks clash: nothing was merged"));
     if (!c)
+        c = keep_purges(db, n, study_purge, r, e);
+    if (!c)
         c = st_commit(db, e);
     else
         st_rollback(db);
@@ -928,5 +963,10 @@ st_code st_merge(st_db *db, const char *const *files, size_t n, st_merge_report 
     }
     remove_tree(dir, n);
     free(dir);
+    if (!c && (r->purged_notes || r->purged_session_notes)) {
+        st_purge_result pr;
+        c = st_purge_rewrite(db, &pr, e);
+        r->wal_truncated = pr.wal_truncated;
+    }
     return c;
 }

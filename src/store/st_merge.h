@@ -63,6 +63,10 @@ typedef struct st_merge_report {
     size_t nconflicts;
     st_merge_clash *clashes;
     size_t nclashes;
+    /* Notes that came in, or stayed, although a purge of the study or of a
+     * source had removed them, and were purged on the way (doc/merge.md). */
+    long long purged_notes, purged_session_notes;
+    bool wal_truncated; /* after such a purge: false when another program kept copies in -wal */
 } st_merge_report;
 
 /*

@@ -38,8 +38,9 @@ static int authorize(st_db *db, bool on)
                                       on ? authorized : NULL, NULL, NULL, NULL);
 }
 
-/* The interactions whose notes go: ?1 is the date. */
-#define PURGED_IX "SELECT id FROM interaction WHERE substr(started_at, 1, 10) < ?1"
+/* The interactions whose notes go: ?1 is the date; %s the scope, when
+ * the purge concerns only the interactions an attached file holds. */
+#define PURGED_IX "SELECT id FROM main.interaction WHERE substr(started_at, 1, 10) < ?1%s"
 
 /* A snapshot with its note replaced by null and "note_purged" naming the
  * purge's audit row; snapshots without a note are left as they are. */
@@ -47,19 +48,35 @@ static int authorize(st_db *db, bool on)
     "CASE WHEN json_extract(" col ", '$.note') IS NOT NULL"                                                           \
     " THEN json_set(" col ", '$.note', NULL, '$.note_purged', ?2) ELSE " col " END"
 
+/* Each step of a purge, counted (dry run) or applied; every %s is the
+ * scope's condition (empty for the whole study). */
 static const struct {
     const char *count, *apply;
 } steps[] = {
-    {"SELECT count(*) FROM interaction WHERE substr(started_at, 1, 10) < ?1 AND note IS NOT NULL",
-     "UPDATE interaction SET note = NULL, updated_at = ?3 WHERE substr(started_at, 1, 10) < ?1 AND note IS NOT NULL"},
-    {"SELECT count(*) FROM session_note WHERE substr(created_at, 1, 10) < ?1",
-     "DELETE FROM session_note WHERE substr(created_at, 1, 10) < ?1"},
-    {"SELECT count(*) FROM audit WHERE interaction_id IN (" PURGED_IX ")"
+    {"SELECT count(*) FROM main.interaction WHERE substr(started_at, 1, 10) < ?1 AND note IS NOT NULL%s",
+     "UPDATE main.interaction SET note = NULL, updated_at = ?3 WHERE substr(started_at, 1, 10) < ?1"
+     " AND note IS NOT NULL%s"},
+    {"SELECT count(*) FROM main.session_note WHERE substr(created_at, 1, 10) < ?1%s",
+     "DELETE FROM main.session_note WHERE substr(created_at, 1, 10) < ?1%s"},
+    {"SELECT count(*) FROM main.audit WHERE interaction_id IN (" PURGED_IX ")"
      " AND (json_extract(before, '$.note') IS NOT NULL OR json_extract(after, '$.note') IS NOT NULL)",
-     "UPDATE audit SET before = " SCRUB("before") ", after = " SCRUB("after")
+     "UPDATE main.audit SET before = " SCRUB("before") ", after = " SCRUB("after")
      " WHERE interaction_id IN (" PURGED_IX ")"
      " AND (json_extract(before, '$.note') IS NOT NULL OR json_extract(after, '$.note') IS NOT NULL)"},
 };
+
+/* The scope's condition for step i: only the rows that the attached
+ * schema (a merge's "srcN", never input) also holds. */
+static char *scoped(const char *sql, size_t i, const char *scope)
+{
+    if (!scope)
+        return xasprintf(sql, "");
+    char *cond = i == 1 ? xasprintf(" AND session_id IN (SELECT id FROM %s.session)", scope)
+                        : xasprintf(" AND id IN (SELECT id FROM %s.interaction)", scope);
+    char *q = xasprintf(sql, cond);
+    free(cond);
+    return q;
+}
 
 /* Runs sql with ?1 date, ?2 the purge's id, ?3 now; *n gets the count of
  * a SELECT or the changes of an UPDATE/DELETE. */
@@ -85,32 +102,32 @@ static st_code step(st_db *db, const char *sql, const char *date, const char *id
     return ST_OK;
 }
 
-/* The purge as one transaction: the three steps and the purge's own audit
- * row.  The counts go to r. */
-static st_code purge_tx(st_db *db, const char *date, bool dry_run, const char *who, st_purge_result *r,
-                        st_error *e)
+/* The three steps and, when anything went, the purge's own audit row, in
+ * the transaction the caller holds.  The counts go to r. */
+static st_code purge_rows(st_db *db, const char *date, const char *scope, bool dry_run, const char *who,
+                          st_purge_result *r, st_error *e)
 {
     char now[TS_LEN], id[UUID_STRLEN];
     ts_now(now);
     uuid_new(id);
     long long *counts[] = {&r->interaction_notes, &r->session_notes, &r->audit_rows};
-    if (st_begin(db, e))
-        return e->code;
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (step(db, dry_run ? steps[i].count : steps[i].apply, date, id, now, counts[i], e))
-            goto fail;
-    if (dry_run || (!r->interaction_notes && !r->session_notes && !r->audit_rows)) {
-        st_rollback(db);
-        return ST_OK;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char *sql = scoped(dry_run ? steps[i].count : steps[i].apply, i, scope);
+        st_code c = step(db, sql, date, id, now, counts[i], e);
+        free(sql);
+        if (c)
+            return c;
     }
+    if (dry_run || (!r->interaction_notes && !r->session_notes && !r->audit_rows))
+        return ST_OK;
     sqlite3_stmt *st;
     if (st_prepare(db, &st,
-                   "INSERT INTO audit (id, interaction_id, at, who, action, before, after)"
+                   "INSERT INTO main.audit (id, interaction_id, at, who, action, before, after)"
                    " VALUES (?1, NULL, ?2, ?3, 'purge', NULL,"
                    " json_object('notes_before', ?4, 'interaction_notes', ?5, 'session_notes', ?6,"
                    " 'audit_rows', ?7))",
                    e))
-        goto fail;
+        return e->code;
     st_bind_text(st, 1, id);
     st_bind_text(st, 2, now);
     st_bind_text(st, 3, who);
@@ -120,17 +137,65 @@ static st_code purge_tx(st_db *db, const char *date, bool dry_run, const char *w
     sqlite3_bind_int64(st, 7, r->audit_rows);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        st_fail(db, e, _("writing the audit log"));
-        goto fail;
-    }
-    if (st_commit(db, e))
-        return e->code;
+    if (rc != SQLITE_DONE)
+        return st_fail(db, e, _("writing the audit log"));
     snprintf(r->audit_id, sizeof r->audit_id, "%s", id);
     return ST_OK;
-fail:
-    st_rollback(db);
-    return e->code;
+}
+
+/* The purge as one transaction. */
+static st_code purge_tx(st_db *db, const char *date, bool dry_run, const char *who, st_purge_result *r,
+                        st_error *e)
+{
+    if (st_begin(db, e))
+        return e->code;
+    if (purge_rows(db, date, NULL, dry_run, who, r, e)) {
+        r->audit_id[0] = '\0';
+        st_rollback(db);
+        return e->code;
+    }
+    if (!r->audit_id[0]) {
+        st_rollback(db);
+        return ST_OK;
+    }
+    if (st_commit(db, e)) {
+        r->audit_id[0] = '\0';
+        return e->code;
+    }
+    return ST_OK;
+}
+
+st_code st_purge_in_tx(st_db *db, const char *date, const char *scope, const char *who, st_purge_result *r,
+                       st_error *e)
+{
+    memset(r, 0, sizeof *r);
+    if (sqlite3_exec(db->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL) != SQLITE_OK ||
+        authorize(db, true) != SQLITE_OK)
+        return st_fail(db, e, _("purging notes"));
+    st_code c = purge_rows(db, date, scope, false, who, r, e);
+    authorize(db, false);
+    return c;
+}
+
+st_code st_purge_latest_date(st_db *db, const char *schema, char date[11], st_error *e)
+{
+    date[0] = '\0';
+    char *sql = xasprintf("SELECT max(json_extract(after, '$.notes_before')) FROM %s.audit WHERE action = 'purge'",
+                          schema);
+    sqlite3_stmt *st;
+    st_code c = st_prepare(db, &st, sql, e);
+    free(sql);
+    if (c)
+        return c;
+    int rc = sqlite3_step(st);
+    const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    int y, m, d;
+    if (v && period_parse_date((const char *)v, &y, &m, &d))
+        snprintf(date, 11, "%s", (const char *)v);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return st_fail(db, e, _("reading the audit log"));
+    return ST_OK;
 }
 
 /* Rewrites the file so that the text is gone from its pages, freelist and
@@ -138,9 +203,10 @@ fail:
  * (its temporary copy in memory, not in /tmp); the checkpoint empties the
  * -wal.  The checkpoint cannot truncate while another connection reads an
  * older snapshot: r->wal_truncated says so. */
-static st_code rewrite(st_db *db, st_purge_result *r, st_error *e)
+st_code st_purge_rewrite(st_db *db, st_purge_result *r, st_error *e)
 {
-    if (sqlite3_exec(db->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(db->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
         return st_fail(db, e, _("rewriting the study after the purge"));
     sqlite3_stmt *st;
     if (st_prepare(db, &st, "PRAGMA wal_checkpoint(TRUNCATE)", e))
@@ -171,5 +237,5 @@ st_code st_purge_notes(st_db *db, const char *date, bool dry_run, const char *wh
     authorize(db, false);
     if (c || dry_run)
         return c;
-    return rewrite(db, r, e);
+    return st_purge_rewrite(db, r, e);
 }

@@ -36,4 +36,25 @@ typedef struct st_purge_result {
 st_code st_purge_notes(st_db *db, const char *date, bool dry_run, const char *who, st_purge_result *r,
                        st_error *e);
 
+/*
+ * For `carnet merge` (doc/merge.md: a note purged on either side stays
+ * purged), inside the transaction the caller holds: the purge of the
+ * notes before date, of the whole study (scope NULL) or only of the
+ * interactions and sessions that the attached schema scope ("src0"...,
+ * built by the caller, never from input) also holds.  Its audit row is
+ * written (who) when anything went; *r gets the counts.  After its
+ * commit the caller rewrites the file with st_purge_rewrite().
+ */
+st_code st_purge_in_tx(st_db *db, const char *date, const char *scope, const char *who, st_purge_result *r,
+                       st_error *e);
+
+/* The latest date a purge recorded in schema's audit log ("main",
+ * "src0"...) applied, into date ("" when there was none). */
+st_code st_purge_latest_date(st_db *db, const char *schema, char date[11], st_error *e);
+
+/* Rewrites the file after a purge's commit (VACUUM, its temporary copy in
+ * memory; the -wal truncated), so that the text purged is gone from its
+ * pages; r->wal_truncated says whether the -wal could be emptied. */
+st_code st_purge_rewrite(st_db *db, st_purge_result *r, st_error *e);
+
 #endif

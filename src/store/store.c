@@ -78,8 +78,39 @@ st_code st_set(st_error *e, st_code code, const char *fmt, ...)
  * causes: the process's file-size limit (ulimit -f), which df would not
  * show, and the free space of the study's folder.
  */
-static st_code no_room(st_db *db, st_error *e, const char *context, const char *sqlite_msg)
+/* ST_RDONLY of statvfs.h, the bit statfs() sets in f_flags for a file
+ * system mounted read-only (Linux 2.6.36 and later). */
+#define FS_MOUNTED_RDONLY 1
+
+static st_code no_room(st_db *db, st_error *e, const char *context, const char *sqlite_msg, int sys_errno)
 {
+    /* What the system said: a disk that the system turned read-only under
+     * a running carnet (a failing USB key) fails writes as a full one does
+     * for SQLite, and deserves its own words.  SQLite keeps the error of
+     * a failed statement (sqlite3_system_errno) but not of a failed COMMIT,
+     * where the last system call that failed is still errno's
+     * (sys_errno, taken by st_fail() before anything else runs); and the
+     * file system itself says whether it is read-only now. */
+    int os = 0;
+    if (sqlite_msg) /* I/O errors only: a full disk is SQLITE_FULL */
+        os = sqlite3_system_errno(db->db) ? sqlite3_system_errno(db->db) : sys_errno;
+    char *dir = xstrdup(db->path);
+    struct statfs ro;
+    if (statfs(dirname(dir), &ro) == 0 && (ro.f_flags & FS_MOUNTED_RDONLY))
+        os = EROFS;
+    free(dir);
+    if (os == EROFS)
+        return st_set(e, ST_ERR_READONLY,
+                      _("%s: %s: the disk holding the study has become read-only (the system does that to a "
+                        "failing disk or USB key); nothing was recorded. Copy the study to another disk"),
+                      db->path, context);
+    if (os == EDQUOT)
+        return st_set(e, ST_ERR_FULL,
+                      _("%s: %s: your disk quota is reached; nothing was recorded. Free some space and retry"),
+                      db->path, context);
+    if (os == ENOSPC)
+        return st_set(e, ST_ERR_FULL, _("%s: %s: the disk is full; nothing was recorded. Free some space and retry"),
+                      db->path, context);
     struct rlimit rl;
     if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         return st_set(e, ST_ERR_FULL,
@@ -100,6 +131,7 @@ static st_code no_room(st_db *db, st_error *e, const char *context, const char *
 
 st_code st_fail(st_db *db, st_error *e, const char *context)
 {
+    int sys_errno = errno;
     int rc = sqlite3_extended_errcode(db->db);
     const char *m = sqlite3_errmsg(db->db);
     switch (rc & 0xFF) {
@@ -112,10 +144,10 @@ st_code st_fail(st_db *db, st_error *e, const char *context)
                       _("%s: %s: the study is read-only (check the permissions of the file and its folder)"), db->path,
                       context);
     case SQLITE_FULL:
-        return no_room(db, e, context, NULL);
+        return no_room(db, e, context, NULL, sys_errno);
     case SQLITE_IOERR:
         if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
-            return no_room(db, e, context, m);
+            return no_room(db, e, context, m, sys_errno);
         return st_set(e, ST_ERR_OPEN, _("%s: %s: input/output error (%s)"), db->path, context, m);
     case SQLITE_CORRUPT:
         return st_set(e, ST_ERR_CORRUPT, _("%s: %s: the study file is damaged (%s); restore it from a backup"),

@@ -60,6 +60,7 @@ static const char *expected(const obs *o)
 
 void ui_input_draw(obs *o, int top)
 {
+    cod_suggest_refresh(o->cs);
     const cod_state *s = o->cs;
     const cod_input *in = &s->in;
     for (int y = top; y < top + 3; y++) {

@@ -214,9 +214,19 @@ static void coded(const obs *o, const layout *L)
     free(answers);
     free(rows);
     if (x->note && y + 1 < end) {
-        char *t = xasprintf(_("Note: %s"), x->note);
+        /* Only as much of the note as the rows can show is wrapped: a note
+         * of a megabyte is drawn as fast as a short one. */
+        size_t room = (size_t)(end - y) * (size_t)L->left_w * 4 + 4, len = strlen(x->note);
+        if (len > room) {
+            len = room;
+            while (len && ((unsigned char)x->note[len] & 0xC0) == 0x80)
+                len--;
+        }
+        char *head = xstrndup(x->note, len);
+        char *t = xasprintf(_("Note: %s"), head);
         ui_put_wrapped(y + 1, 1, L->left_w - 2, end - y - 1, t, UI_DIM);
         free(t);
+        free(head);
     }
 }
 

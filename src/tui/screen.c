@@ -141,6 +141,16 @@ static bool swallow_sequence(char *seq, size_t n)
         int ch = ui_readkey(0, &fkey);
         if (ch == ERR)
             break;
+        if (i == 0 && (fkey || ch == 27)) {
+            /* Escape, then at once a key curses knows or another sequence
+             * (Esc then F10, Esc then a paste): the first is the Escape
+             * key, the second is read next. */
+            if (fkey)
+                ungetch(ch);
+            else
+                ungetch(27);
+            break;
+        }
         if (used + 8 < n)
             used += (size_t)snprintf(seq + used, n - used, fkey ? " <%d>" : (ch > 0x20 && ch < 0x7F) ? " %c" : " <%d>", ch);
         if (i == 0 && !fkey && (ch == '[' || ch == 'O'))
@@ -149,6 +159,44 @@ static bool swallow_sequence(char *seq, size_t n)
             break;
     }
     return used > 0;
+}
+
+/*
+ * Bracketed paste (ui_init() asks the terminal for it): the terminal sends
+ * pasted text between Esc [ 200 ~ and Esc [ 201 ~.  Pasted text is text,
+ * never keys: it goes into the input line or a field of the start-up form,
+ * its line breaks and tabs as spaces, and elsewhere it is ignored, saying
+ * so.  Without this a paste of several lines into a note would record its
+ * first line, then take the letters of the next ones for hotkeys.
+ */
+#define PASTE_START " [ 2 0 0 ~"
+#define PASTE_END " [ 2 0 1 ~"
+
+static void paste_char(obs *o, int ch, bool fkey)
+{
+    bool text_field = o->screen == OBS_FORM || (o->screen == OBS_CODING && o->cs && o->cs->in.open);
+    if (fkey)
+        return;
+    if (ch == '\r' || ch == '\n' || ch == '\t')
+        ch = ' ';
+    if (ch < 0x20 || ch == 0x7F)
+        return;
+    if (text_field) {
+        key(o, ch);
+    } else if (o->cs) {
+        snprintf(o->cs->msg, sizeof o->cs->msg, "%s",
+                 _("Pasted text goes into a note or an answer only: open one first (: for the note); nothing was "
+                   "recorded"));
+        o->cs->msg_kind = COD_MSG_WARN;
+    }
+}
+
+/* Milliseconds of a monotonic clock. */
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Milliseconds to the next second of the wall clock. */
@@ -225,23 +273,51 @@ ui_observe_end ui_observe_run(st_db *db, const char *site, const char *observer,
         obs_free(&o);
         return UI_OBSERVE_FAILED;
     }
+    /* Keys already waiting (a paste: one key per character) are handled
+     * before the screen is drawn again, and the screen at least every
+     * tenth of a second meanwhile, so that pasting a long note costs one
+     * draw per batch rather than one per character. */
+    bool waiting = false, pasting = false;
+    long long drawn = 0;
     while (!o.quit && !ui_stop_requested()) {
         o.now = time(NULL);
-        draw(&o);
+        if (!waiting || now_ms() - drawn >= 100) {
+            draw(&o);
+            drawn = now_ms();
+        }
         bool fkey;
-        int ch = ui_readkey(to_next_second(), &fkey);
+        int ch = ui_readkey(waiting ? 0 : to_next_second(), &fkey);
+        waiting = ch != ERR;
+        int bad = ui_bad_byte();
+        if (bad >= 0 && o.cs) {
+            snprintf(o.cs->msg, sizeof o.cs->msg,
+                     _("Ignored a byte the terminal sent that is not UTF-8 (0x%02X): set the terminal's character "
+                       "encoding to UTF-8"),
+                     (unsigned)bad);
+            o.cs->msg_kind = COD_MSG_WARN;
+            waiting = true; /* what follows it may be waiting already */
+        }
         if (ch == ERR)
             continue;
         if (fkey && ch == KEY_RESIZE)
             continue; /* curses has the new size: the next draw uses it */
         char seq[160];
         if (!fkey && ch == 27 && swallow_sequence(seq, sizeof seq)) {
+            if (!strcmp(seq, PASTE_START) || !strcmp(seq, PASTE_END)) {
+                pasting = !strcmp(seq, PASTE_START);
+                continue;
+            }
             if (o.cs) {
                 snprintf(o.cs->msg, sizeof o.cs->msg,
                          _("Ignored a key the terminal sent as Esc%s (does TERM=%s name this terminal?)"), seq,
                          getenv("TERM") ? getenv("TERM") : "");
                 o.cs->msg_kind = COD_MSG_WARN;
             }
+            continue;
+        }
+        if (pasting) {
+            if (ui_big_enough())
+                paste_char(&o, ch, fkey);
             continue;
         }
         int k = cod_key_of(ch, fkey);

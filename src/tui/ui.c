@@ -8,6 +8,8 @@
 #include "tui/ui.h"
 
 #include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,47 @@ bool ui_has_color(void)
     return color_on;
 }
 
+/* The character handling (LC_CTYPE) in force before ui_init() changed it,
+ * restored by ui_end(); NULL when unchanged. */
+static char *saved_ctype;
+
+/*
+ * The screen reads keys and draws in the locale's character set.  Under
+ * the C or POSIX locale that is ASCII: curses would drop every accented
+ * letter of the codebook and of what is typed.  carnet's text is UTF-8
+ * whatever the locale (the command line prints it so too), so the screen
+ * then handles characters as C.UTF-8 does; other character sets (Latin-9)
+ * are left alone, curses converts to them.  false, with why in err, when no
+ * UTF-8 locale is there to switch to.
+ */
+static bool utf8_ctype(char *err, unsigned errlen)
+{
+    const char *cs = nl_langinfo(CODESET);
+    if (strcmp(cs, "ANSI_X3.4-1968") && strcmp(cs, "ASCII") && strcmp(cs, "US-ASCII"))
+        return true;
+    char *old = xstrdup(setlocale(LC_CTYPE, NULL));
+    static const char *const utf8[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
+    for (size_t i = 0; i < sizeof utf8 / sizeof utf8[0]; i++)
+        if (setlocale(LC_CTYPE, utf8[i])) {
+            saved_ctype = old;
+            return true;
+        }
+    free(old);
+    snprintf(err, errlen, "%s",
+             _("the locale's character set is ASCII (LANG=C or POSIX) and no UTF-8 locale is installed to show "
+               "accented letters: set LANG to a UTF-8 locale (locale -a lists them), e.g. LANG=C.UTF-8"));
+    return false;
+}
+
+static void restore_ctype(void)
+{
+    if (saved_ctype) {
+        setlocale(LC_CTYPE, saved_ctype);
+        free(saved_ctype);
+        saved_ctype = NULL;
+    }
+}
+
 bool ui_init(char *err, unsigned errlen)
 {
     const char *term = getenv("TERM");
@@ -60,15 +103,36 @@ bool ui_init(char *err, unsigned errlen)
         snprintf(err, errlen, "%s", _("TERM is not set: cannot drive the terminal (try TERM=xterm)"));
         return false;
     }
+    /* Asked before curses starts: a terminal that cannot move the cursor
+     * (TERM=dumb: Emacs' shell buffer, some IDE consoles) would get every
+     * screen printed one after the other. */
+    ui_term t = ui_term_check();
+    if (t == UI_TERM_UNKNOWN) {
+        snprintf(err, errlen, _("unknown terminal type '%s' (try TERM=xterm)"), term);
+        return false;
+    }
+    if (t == UI_TERM_NO_CURSOR) {
+        snprintf(err, errlen, _("the terminal '%s' cannot move the cursor: this screen needs a full-screen terminal "
+                                "(xterm, GNOME Terminal, the Linux console, tmux...; try TERM=xterm)"),
+                 term);
+        return false;
+    }
+    if (!utf8_ctype(err, errlen))
+        return false;
     /* newterm rather than initscr: initscr exits the program on an unknown
      * TERM, and we would rather say why and return. */
     SCREEN *s = newterm(NULL, stdout, stdin);
     if (!s) {
         snprintf(err, errlen, _("unknown terminal type '%s' (try TERM=xterm)"), term);
+        restore_ctype();
         return false;
     }
     set_term(s);
     started = true;
+    /* Bracketed paste: pasted text comes marked, so that it is typed into
+     * the line it is pasted in and never taken for keys (screen.c). */
+    fputs("\033[?2004h", stdout);
+    fflush(stdout);
     raw(); /* Ctrl-C and Ctrl-Z reach us as keys: nothing stops a session by accident */
     noecho();
     keypad(stdscr, TRUE);
@@ -95,8 +159,11 @@ void ui_end(void)
 {
     if (started) {
         endwin();
+        fputs("\033[?2004l", stdout);
+        fflush(stdout);
         started = false;
     }
+    restore_ctype();
 }
 
 bool ui_big_enough(void)
@@ -260,13 +327,56 @@ int ui_getkey(int timeout_ms)
     return ui_readkey(timeout_ms, &fkey);
 }
 
+static int bad_byte = -1;
+
+int ui_bad_byte(void)
+{
+    int b = bad_byte;
+    bad_byte = -1;
+    return b;
+}
+
+/* The length of the UTF-8 sequence a lead byte starts, 0 if it starts
+ * none. */
+static int utf8_len(int b)
+{
+    return b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+}
+
+/*
+ * Keys are read byte by byte with wgetch() and UTF-8 is decoded here, not
+ * with get_wch(): after a byte that is not UTF-8 (a terminal set to
+ * Latin-1, line noise, a paste from a Windows file) get_wch() swallows up
+ * to 144 of the bytes that follow, every key typed meanwhile, until the
+ * keyboard has been idle for the whole timeout.  Here the bad byte alone
+ * is dropped (ui_bad_byte() tells which) and the next key is read as
+ * usual.
+ */
 int ui_readkey(int timeout_ms, bool *fkey)
 {
     timeout(timeout_ms);
-    wint_t wc;
-    int r = get_wch(&wc);
-    *fkey = r == KEY_CODE_YES;
-    if (r == ERR)
+    int b = getch();
+    *fkey = b != ERR && b >= KEY_MIN;
+    if (b == ERR || *fkey || b < 0x80)
+        return b;
+    int n = utf8_len(b);
+    char buf[4] = {(char)b};
+    for (int i = 1; i < n; i++) {
+        /* The rest of a character comes with its first byte. */
+        timeout(50);
+        int c = getch();
+        if (c == ERR || c >= KEY_MIN || (c & 0xC0) != 0x80) {
+            if (c != ERR)
+                ungetch(c);
+            n = 0;
+            break;
+        }
+        buf[i] = (char)c;
+    }
+    uint32_t cp;
+    if (n == 0 || !utf8_valid(buf, (size_t)n) || u8_decode(buf, (size_t)n, &cp) != (size_t)n) {
+        bad_byte = b;
         return ERR;
-    return (int)wc;
+    }
+    return (int)cp;
 }

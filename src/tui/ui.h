@@ -29,6 +29,14 @@ typedef enum ui_style {
     UI_STATUS,    /* status line */
 } ui_style;
 
+/* What terminfo says of the terminal TERM names (term_check.c). */
+typedef enum ui_term {
+    UI_TERM_OK = 0,
+    UI_TERM_UNKNOWN,   /* no such terminal type */
+    UI_TERM_NO_CURSOR, /* it cannot move the cursor (TERM=dumb) */
+} ui_term;
+ui_term ui_term_check(void);
+
 /*
  * Starts curses on the terminal.  Returns false with a sentence in err when
  * there is no usable terminal (no TERM, unknown TERM, not a tty).
@@ -107,6 +115,10 @@ int ui_readkey(int timeout_ms, bool *fkey);
  */
 void ui_catch_stops(void);
 bool ui_stop_requested(void);
+
+/* The last byte ui_readkey() dropped because it was not UTF-8 (returning
+ * ERR for it), or -1; reading it clears it. */
+int ui_bad_byte(void);
 
 /* True when colour is in use (a colour terminal and NO_COLOR unset). */
 bool ui_has_color(void);

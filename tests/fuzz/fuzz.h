@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/diag.h"
+#include "core/util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_ASSERT(cond)                                                                                            \
@@ -42,6 +45,20 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
         memcpy(s, data, size);
     s[size] = '\0';
     return s;
+}
+
+/* Every diagnostic is UTF-8 text with a place (line and column 0 for the
+ * whole file); an offending message is printed before the abort. */
+static inline void fuzz_check_diags(const diag_list *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        char *s = diag_format(&d->items[i]);
+        if (!utf8_valid(s, strlen(s)))
+            fprintf(stderr, "not UTF-8: %s\n", s);
+        FUZZ_ASSERT(utf8_valid(s, strlen(s)));
+        FUZZ_ASSERT(d->items[i].line >= 0 && d->items[i].col >= 0);
+        free(s);
+    }
 }
 
 #endif

@@ -16,16 +16,6 @@
 #include "core/cb_match.h"
 #include "core/util.h"
 
-static void check_diags(const diag_list *d)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        char *s = diag_format(&d->items[i]);
-        FUZZ_ASSERT(utf8_valid(s, strlen(s)));
-        FUZZ_ASSERT(d->items[i].line >= 0 && d->items[i].col >= 0);
-        free(s);
-    }
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > CBF_MAX_BYTES)
@@ -35,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = cbf_parse("fuzz.yaml", (const char *)data, size, &cb, &d);
     FUZZ_ASSERT((n == 0) == (cb != NULL));
     FUZZ_ASSERT(n == d.n);
-    check_diags(&d);
+    fuzz_check_diags(&d);
     diag_clear(&d);
     if (!cb)
         return 0;

@@ -72,6 +72,40 @@ static void test_serial_dates_match_the_spreadsheet_epoch(void **state)
     assert_false(cell_serial(NULL, &s));
 }
 
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void test_text_longer_than_a_cell_holds_is_cut_saying_so(void **state)
+{
+    (void)state;
+    assert_null(cell_xlsx_cut(NULL));
+    assert_null(cell_xlsx_cut("short"));
+    /* 32,767 characters of two bytes each fit, although longer in bytes. */
+    char *fits = malloc(2 * CELL_MAX_CHARS + 1);
+    for (size_t i = 0; i < CELL_MAX_CHARS; i++)
+        memcpy(fits + 2 * i, "\xC3\xA9", 2);
+    fits[2 * CELL_MAX_CHARS] = '\0';
+    assert_null(cell_xlsx_cut(fits));
+    free(fits);
+    char *big = malloc(100001);
+    for (size_t i = 0; i < 100000; i++)
+        big[i] = i % 2 ? 'a' : 'b';
+    big[100000] = '\0';
+    char *cut = cell_xlsx_cut(big);
+    assert_non_null(cut);
+    assert_int_equal(code_points(cut), CELL_MAX_CHARS);
+    assert_string_equal(cut + strlen(cut) - strlen("[\xE2\x80\xA6 cut: 100000 characters]"),
+                        "[\xE2\x80\xA6 cut: 100000 characters]");
+    assert_memory_equal(cut, big, 30000);
+    free(cut);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -79,6 +113,7 @@ int main(void)
         cmocka_unit_test(test_ordinary_text_is_left_alone),
         cmocka_unit_test(test_decimals_ignore_the_locale_and_round),
         cmocka_unit_test(test_serial_dates_match_the_spreadsheet_epoch),
+        cmocka_unit_test(test_text_longer_than_a_cell_holds_is_cut_saying_so),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -699,6 +699,7 @@ static void test_a_note_suggests_codes_and_tab_applies_one_keeping_the_line(void
     press(' ');
     press(':');
     type("prime et mot de passe", 0);
+    cod_suggest_refresh(S);
     assert_int_equal(S->in.nsugg, 2);
     assert_int_equal(S->in.sugg[0].dim, DEMANDE);
     assert_int_equal(S->in.sugg[0].code, CAF);
@@ -707,6 +708,7 @@ static void test_a_note_suggests_codes_and_tab_applies_one_keeping_the_line(void
     assert_int_equal(press('\t'), COD_CODE);
     assert_true(on(1, OBSTACLE, MDP));
     assert_true(S->in.open);
+    cod_suggest_refresh(S);
     assert_int_equal(S->in.nsugg, 1); /* chosen ones leave the list */
     assert_int_equal(press('\t'), COD_CODE);
     assert_true(on(1, DEMANDE, CAF));

@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -307,6 +308,162 @@ static void test_pathological_pattern_gives_up_and_ordinary_ones_still_match(voi
     cb_free(cb);
 }
 
+/* ---- a disk that fails under a running carnet --------------------------------
+ * A file system cannot be remounted read-only while carnet holds the study
+ * open for writing, and a quota needs a configured one: a VFS that passes
+ * everything to SQLite's own, except that while fault_errno is set every
+ * write fails with that system error, as such a disk fails. */
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs fault_vfs;
+static int fault_errno;
+
+typedef struct fault_file {
+    sqlite3_file base;
+    sqlite3_file *real; /* the real VFS's file, right after this struct */
+} fault_file;
+
+#define REAL(f) (((fault_file *)(f))->real)
+
+static int f_close(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int f_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
+{
+    return REAL(f)->pMethods->xRead(REAL(f), p, n, off);
+}
+static int f_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+    if (fault_errno) {
+        errno = fault_errno; /* as the unix VFS leaves it after write() */
+        return SQLITE_IOERR_WRITE;
+    }
+    return REAL(f)->pMethods->xWrite(REAL(f), p, n, off);
+}
+static int f_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+static int f_sync(sqlite3_file *f, int flags)
+{
+    return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int f_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+static int f_lock(sqlite3_file *f, int l)
+{
+    return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int f_unlock(sqlite3_file *f, int l)
+{
+    return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int f_reserved(sqlite3_file *f, int *out)
+{
+    return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int f_control(sqlite3_file *f, int op, void *arg)
+{
+    return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int f_sector(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int f_device(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int f_shm_map(sqlite3_file *f, int region, int size, int extend, void volatile **p)
+{
+    return REAL(f)->pMethods->xShmMap(REAL(f), region, size, extend, p);
+}
+static int f_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+    return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
+}
+static void f_shm_barrier(sqlite3_file *f)
+{
+    REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int f_shm_unmap(sqlite3_file *f, int del)
+{
+    return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods fault_io = {
+    2,       f_close, f_read,   f_write,   f_truncate,   f_sync,        f_size,      f_lock, f_unlock, f_reserved,
+    f_control, f_sector, f_device, f_shm_map, f_shm_lock, f_shm_barrier, f_shm_unmap, NULL,   NULL,
+};
+
+static int fault_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)vfs;
+    fault_file *ff = (fault_file *)f;
+    ff->real = (sqlite3_file *)(ff + 1);
+    int rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out);
+    f->pMethods = rc == SQLITE_OK && ff->real->pMethods ? &fault_io : NULL;
+    return rc;
+}
+
+static int fault_last_error(sqlite3_vfs *vfs, int n, char *buf)
+{
+    (void)vfs;
+    return fault_errno ? fault_errno : real_vfs->xGetLastError(real_vfs, n, buf);
+}
+
+/* Reopens the fixture's study through the failing VFS. */
+static void reopen_on_a_failing_disk(void)
+{
+    st_close(fx_db);
+    real_vfs = sqlite3_vfs_find(NULL);
+    fault_vfs = *real_vfs;
+    fault_vfs.iVersion = 1; /* the calls of version 2 and 3 go to the real VFS's own */
+    fault_vfs.zName = "carnet-fault";
+    fault_vfs.szOsFile = (int)sizeof(fault_file) + real_vfs->szOsFile;
+    fault_vfs.xOpen = fault_open;
+    fault_vfs.xGetLastError = fault_last_error;
+    assert_int_equal(sqlite3_vfs_register(&fault_vfs, 1), SQLITE_OK);
+    st_error e = {0};
+    fx_ok(st_open(fx_path, ST_WRITE, &fx_db, &e), &e);
+}
+
+static void back_on_a_good_disk(void)
+{
+    st_close(fx_db);
+    fx_db = NULL;
+    sqlite3_vfs_unregister(&fault_vfs);
+    sqlite3_vfs_register(real_vfs, 1);
+}
+
+static void test_a_disk_turned_read_only_or_over_quota_is_named_and_nothing_is_lost(void **state)
+{
+    (void)state;
+    st_error e = {0};
+    char ix[UUID_STRLEN];
+    fx_ok(st_ix_start(fx_db, &fx_ctx, "2026-09-14T09:05:00+02:00", ix, &e), &e);
+    reopen_on_a_failing_disk();
+    fx_ok(st_ix_set_code(fx_db, ix, "demande", "caf", true, NULL, "Élise", &e), &e);
+    fault_errno = EROFS;
+    assert_int_equal(st_ix_set_note(fx_db, ix, "perdue", "Élise", &e), ST_ERR_READONLY);
+    assert_non_null(strstr(e.msg, "the disk holding the study has become read-only"));
+    assert_non_null(strstr(e.msg, "nothing was recorded"));
+    fault_errno = EDQUOT;
+    assert_int_equal(st_ix_set_note(fx_db, ix, "perdue", "Élise", &e), ST_ERR_FULL);
+    assert_non_null(strstr(e.msg, "your disk quota is reached; nothing was recorded"));
+    fault_errno = 0;
+    fx_ok(st_ix_set_note(fx_db, ix, "gardée", "Élise", &e), &e);
+    back_on_a_good_disk();
+    assert_true(fx_intact(fx_path));
+    assert_int_equal(fx_count("SELECT count(*) FROM interaction_code WHERE code_id = 'caf'"), 1);
+    assert_int_equal(fx_count("SELECT count(*) FROM interaction WHERE note = 'gardée'"), 1);
+    /* create, code, note: the refused notes left no audit row. */
+    assert_int_equal(fx_count("SELECT count(*) FROM audit"), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +481,8 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_overwritten_pages_are_reported_damaged, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_one_megabyte_note_round_trips_with_its_audit, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_a_disk_turned_read_only_or_over_quota_is_named_and_nothing_is_lost,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test(test_pathological_pattern_gives_up_and_ordinary_ones_still_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -457,6 +457,50 @@ static void test_missing_attributes_and_duplicate_guids_are_refused(void **state
                    "no codes: expected <Codes> with at least one <Code>");
 }
 
+/* Codes nested n deep, each with the guid ...-(its depth). */
+static char *nested(int n)
+{
+    strbuf b = {0};
+    sb_add(&b, "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes>\n");
+    for (int i = 0; i < n; i++)
+        sb_printf(&b, "<Code guid=\"df0155a6-9fd4-4b03-ad79-%012d\" name=\"c%d\" isCodable=\"true\">", i, i);
+    for (int i = 0; i < n; i++)
+        sb_add(&b, "</Code>");
+    sb_add(&b, "\n</Codes></CodeBook>\n");
+    return sb_take(&b);
+}
+
+static void test_deep_huge_and_doubly_claimed_documents_are_refused_with_a_reason(void **state)
+{
+    (void)state;
+    char *t = nested(100);
+    expect_refused(t, 2, "codes nested more than 64 levels deep");
+    free(t);
+    /* libxml2's own limit, in carnet's words. */
+    t = nested(300);
+    expect_refused(t, 2, "malformed XML: elements nested more than 256 levels deep");
+    free(t);
+    char *big = xcalloc(CBF_MAX_BYTES + 2, 1);
+    memset(big, ' ', CBF_MAX_BYTES + 1);
+    memcpy(big, "<CodeBook", 9);
+    expect_refused(big, 1, "file too large: a codebook is at most 4194304 bytes");
+    free(big);
+    /* A set becomes a dimension exported with the set's guid: a guid given
+     * to two sets, or to a set and a code, could not be read back. */
+    static const char codes[] = "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes>\n"
+                                "<Code guid=\"df0155a6-9fd4-4b03-ad79-e41aa2e845ae\" name=\"a\" isCodable=\"true\"/>\n"
+                                "</Codes><Sets>\n";
+    char *two = xasprintf("%s<Set guid=\"d86566ca-380c-4a2d-ac9f-c24aea5706a3\" name=\"s\"/>\n"
+                          "<Set guid=\"d86566ca-380c-4a2d-ac9f-c24aea5706a3\" name=\"t\"/>\n</Sets></CodeBook>",
+                          codes);
+    expect_refused(two, 5, "guid d86566ca-380c-4a2d-ac9f-c24aea5706a3 is given to two sets (first at line 4)");
+    free(two);
+    char *clash = xasprintf("%s<Set guid=\"df0155a6-9fd4-4b03-ad79-e41aa2e845ae\" name=\"s\"/>\n</Sets></CodeBook>",
+                            codes);
+    expect_refused(clash, 4, "guid df0155a6-9fd4-4b03-ad79-e41aa2e845ae is given to a set and to a code (line 2)");
+    free(clash);
+}
+
 static void test_entity_declarations_are_refused(void **state)
 {
     (void)state;
@@ -513,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_malformed_xml_is_refused_with_its_line),
         cmocka_unit_test(test_wrong_or_missing_namespace_is_refused),
         cmocka_unit_test(test_missing_attributes_and_duplicate_guids_are_refused),
+        cmocka_unit_test(test_deep_huge_and_doubly_claimed_documents_are_refused_with_a_reason),
         cmocka_unit_test(test_entity_declarations_are_refused),
         cmocka_unit_test(test_sniffing_tells_xml_from_yaml),
     };
