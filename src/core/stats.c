@@ -37,6 +37,14 @@ void stats_quantile_feed(stats_quantile *s, long long rank, double v)
         s->vhi = v;
 }
 
+void stats_quantile_feed_run(stats_quantile *s, long long rank, long long count, double v)
+{
+    if (s->lo >= rank && s->lo < rank + count)
+        s->vlo = v;
+    if (s->hi >= rank && s->hi < rank + count)
+        s->vhi = v;
+}
+
 double stats_quantile_value(const stats_quantile *s)
 {
     return s->vlo + s->frac * (s->vhi - s->vlo);

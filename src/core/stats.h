@@ -2,8 +2,8 @@
  * stats.h — the arithmetic of carnet's tables: shares, quantiles read from
  * a sorted stream, and cross-tabulations with their margins.
  *
- * The counting itself is done in SQL (src/store/st_export.c); what is left
- * is pure arithmetic, kept here so that it has unit tests and so that the
+ * The counting itself is done by the store (src/store/st_export.c); what is
+ * left is pure arithmetic, kept here so that it has unit tests and so that the
  * workbook and `carnet stats` give the same figures.
  */
 #ifndef CARNET_CORE_STATS_H
@@ -34,6 +34,9 @@ typedef struct stats_quantile {
 void stats_quantile_init(stats_quantile *s, double q, long long n);
 /* Feeds the value at 0-based rank `rank` of the ascending order. */
 void stats_quantile_feed(stats_quantile *s, long long rank, double v);
+/* Feeds v as the value at the `count` ranks from `rank` on (a run of
+ * equal values, as a histogram gives them). */
+void stats_quantile_feed_run(stats_quantile *s, long long rank, long long count, double v);
 /* The quantile, once every rank up to s->hi has been fed. */
 double stats_quantile_value(const stats_quantile *s);
 

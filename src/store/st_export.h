@@ -1,13 +1,16 @@
 /*
  * st_export.h — the queries behind `carnet export` and `carnet stats`.
  *
- * Every figure is computed in SQL over the interactions a filter selects
- * (a period of local dates, sites, observers), leaving out deleted ones,
- * and grouping answers by (dimension id, code id) across codebook
- * versions, as doc/data-model.md asks.  Results come back through
- * callbacks or a cursor, one row at a time, so that a million interactions
- * never sit in memory: the caller keeps what it needs (a frequency table,
- * a cross-tabulation) and streams the rest (the interactions sheet).
+ * Every figure is computed over the interactions a filter selects (a period
+ * of local dates, sites, observers), leaving out deleted ones, and grouping
+ * answers by (dimension id, code id) across codebook versions, as
+ * doc/data-model.md asks: SQL selects, joins and orders them into temporary
+ * tables, and one forward pass tallies the answers into small tables that
+ * the queries group and label (st_export.c says why).  Results come back
+ * through callbacks or a cursor, one row at a time, so that a million
+ * interactions never sit in memory: the caller keeps what it needs (a
+ * frequency table, a cross-tabulation) and streams the rest (the
+ * interactions sheet).
  */
 #ifndef CARNET_STORE_ST_EXPORT_H
 #define CARNET_STORE_ST_EXPORT_H

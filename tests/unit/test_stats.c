@@ -45,6 +45,26 @@ static void test_streamed_quantile_equals_the_array_one(void **state)
     assert_true(stats_quantile_value(&q) == 8100);
 }
 
+static void test_quantile_from_runs_of_equal_values_equals_the_array_one(void **state)
+{
+    (void)state;
+    /* 1, 1, 1, 2, 5, 5, 5, 5, 9, 9 as a histogram (value, count). */
+    const double v[] = {1, 1, 1, 2, 5, 5, 5, 5, 9, 9};
+    const double val[] = {1, 2, 5, 9};
+    const long long cnt[] = {3, 1, 4, 2};
+    const double qs[] = {0, 0.25, 0.5, 0.9, 1};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        stats_quantile q;
+        stats_quantile_init(&q, qs[i], 10);
+        long long rank = 0;
+        for (size_t j = 0; j < 4; j++) {
+            stats_quantile_feed_run(&q, rank, cnt[j], val[j]);
+            rank += cnt[j];
+        }
+        assert_true(stats_quantile_value(&q) == stats_quantile_sorted(v, 10, qs[i]));
+    }
+}
+
 static void test_crosstab_margins_and_shares(void **state)
 {
     (void)state;
@@ -123,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_share_of_nothing_is_zero),
         cmocka_unit_test(test_quantiles_interpolate_like_percentile_inc),
         cmocka_unit_test(test_streamed_quantile_equals_the_array_one),
+        cmocka_unit_test(test_quantile_from_runs_of_equal_values_equals_the_array_one),
         cmocka_unit_test(test_crosstab_margins_and_shares),
         cmocka_unit_test(test_union_labels_with_the_latest_and_keeps_what_older_versions_had),
     };
