@@ -89,10 +89,23 @@ void cell_decimal(double v, int decimals, char sep, char out[40])
     long long ip = n / scale, fp = n % scale;
     if (neg && n == 0)
         neg = false;
-    if (decimals == 0)
-        snprintf(out, 40, "%s%lld", neg ? "-" : "", ip);
-    else
-        snprintf(out, 40, "%s%lld%c%0*lld", neg ? "-" : "", ip, sep, decimals, fp);
+    /* By hand rather than with snprintf: CSV tables hold millions. */
+    char digits[24];
+    size_t k = 0, o = 0;
+    do
+        digits[k++] = (char)('0' + ip % 10);
+    while (ip /= 10);
+    if (neg)
+        out[o++] = '-';
+    while (k)
+        out[o++] = digits[--k];
+    if (decimals > 0) {
+        out[o++] = sep;
+        for (int i = decimals - 1; i >= 0; i--, fp /= 10)
+            out[o + (size_t)i] = (char)('0' + fp % 10);
+        o += (size_t)decimals;
+    }
+    out[o] = '\0';
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar

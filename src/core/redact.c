@@ -13,6 +13,14 @@
 
 #include <ctype.h>
 #include <pcre2.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 #include <stdbool.h>
 #include <string.h>
 
@@ -132,6 +140,8 @@ static void parse_line(rd_rules *r, const char *line, size_t len, const char *fi
         (*problems)++;
         return;
     }
+    if (!RUNNING_ON_VALGRIND)
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     xgrow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v);
     rd_rule *rule = &r->v[r->n++];
     rule->tag = xasprintf("[%.*s]", (int)tagn, line + tag0);
@@ -170,13 +180,28 @@ static size_t u8_step(const char *s, size_t left)
     return n;
 }
 
+/* One match from `at`: with the JIT when the pattern has it, again with
+ * the interpreter when the JIT gives up. */
+static int match_at(const rd_rule *rule, const char *s, size_t len, size_t at, pcre2_match_data *md)
+{
+    int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, len, at, 0, md, NULL);
+    if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+        rc = pcre2_match(rule->code, (PCRE2_SPTR)s, len, at, PCRE2_NO_JIT, md, NULL);
+    return rc;
+}
+
+/* s with the rule applied, or NULL when it matches nothing (s stands). */
 static char *apply_rule(const rd_rule *rule, const char *s, pcre2_match_data *md)
 {
     size_t len = strlen(s), at = 0;
+    int rc = match_at(rule, s, len, 0, md);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return NULL;
     strbuf out = {0};
     sb_add(&out, "");
-    while (at < len) {
-        int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, len, at, 0, md, NULL);
+    for (bool first = true; at < len; first = false) {
+        if (!first)
+            rc = match_at(rule, s, len, at, md);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {
@@ -216,14 +241,24 @@ char *rd_apply(const rd_rules *r, const char *text)
     if (!text)
         return NULL;
     char *cur = xstrdup(text);
-    if (!r)
+    if (!r || !r->n)
         return cur;
+    /* One match block for every rule: the largest they need. */
+    uint32_t pairs = 1;
     for (size_t i = 0; i < r->n; i++) {
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->v[i].code, NULL);
-        char *next = apply_rule(&r->v[i], cur, md);
-        pcre2_match_data_free(md);
-        free(cur);
-        cur = next;
+        uint32_t c = 0;
+        pcre2_pattern_info(r->v[i].code, PCRE2_INFO_CAPTURECOUNT, &c);
+        if (c + 1 > pairs)
+            pairs = c + 1;
     }
+    pcre2_match_data *md = pcre2_match_data_create(pairs, NULL);
+    for (size_t i = 0; i < r->n; i++) {
+        char *next = apply_rule(&r->v[i], cur, md);
+        if (next) {
+            free(cur);
+            cur = next;
+        }
+    }
+    pcre2_match_data_free(md);
     return cur;
 }

@@ -148,6 +148,39 @@ void ex_columns_free(ex_columns *c)
 
 /* ---- rows ----------------------------------------------------------- */
 
+void ex_answer_place(ex_places *p, const cb_codebook *cb, const st_ex_answer *a, size_t *di, size_t *ci)
+{
+    if (a->key && a->key < p->n && p->known[a->key]) {
+        *di = p->dim[a->key];
+        *ci = p->code[a->key];
+        return;
+    }
+    *di = cb_dim_index(cb, a->dim);
+    *ci = *di != NONE && a->code ? cb_code_index(&cb->dims[*di], a->code) : NONE;
+    if (!a->key)
+        return;
+    if (a->key >= p->n) {
+        size_t n = p->n, cap = p->n;
+        xgrow((void **)&p->dim, &cap, (size_t)a->key + 1, sizeof *p->dim);
+        cap = n;
+        xgrow((void **)&p->code, &cap, (size_t)a->key + 1, sizeof *p->code);
+        cap = n;
+        xgrow((void **)&p->known, &cap, (size_t)a->key + 1, sizeof *p->known);
+        p->n = cap;
+    }
+    p->dim[a->key] = *di;
+    p->code[a->key] = *ci;
+    p->known[a->key] = true;
+}
+
+void ex_places_free(ex_places *p)
+{
+    free(p->dim);
+    free(p->code);
+    free(p->known);
+    memset(p, 0, sizeof *p);
+}
+
 static const char *own(ex_row *r, char *s)
 {
     xgrow((void **)&r->owned, &r->cap, r->nowned + 1, sizeof *r->owned);
@@ -251,7 +284,8 @@ void ex_row_fill(ex_row *r, const ex_columns *c, const ex_options *o, const st_e
     }
     for (size_t a = 0; a < x->nanswers; a++) {
         const st_ex_answer *ans = &x->answers[a];
-        size_t di = cb_dim_index(cb, ans->dim);
+        size_t di, ci;
+        ex_answer_place(&r->places, cb, ans, &di, &ci);
         if (di == NONE)
             continue;
         const cb_dimension *d = &cb->dims[di];
@@ -263,7 +297,6 @@ void ex_row_fill(ex_row *r, const ex_columns *c, const ex_options *o, const st_e
                 set_text(r, c->dim_col[di], typed);
             continue;
         }
-        size_t ci = cb_code_index(d, ans->code);
         if (ci == NONE)
             continue;
         if (c->code_col[di][ci] != NONE)
@@ -285,6 +318,7 @@ void ex_row_fill(ex_row *r, const ex_columns *c, const ex_options *o, const st_e
 
 void ex_row_free(ex_row *r)
 {
+    ex_places_free(&r->places);
     for (size_t i = 0; i < r->nowned; i++)
         free(r->owned[i]);
     free(r->owned);

@@ -107,13 +107,29 @@ typedef struct ex_value {
     const char *iso;    /* EXV_DATE / EXV_DATETIME as text: "2026-09-14", "2026-09-14 09:05:12" */
 } ex_value;
 
-/* Values of one row, one per column; the texts are owned by it and valid
- * until the next ex_row_fill() or ex_row_free(). */
+/* Where the answers' codes are in a codebook, remembered by their key
+ * (st_ex_answer). */
+typedef struct ex_places {
+    size_t *dim, *code; /* by key; (size_t)-1 when not in the codebook */
+    bool *known;
+    size_t n;
+} ex_places;
+
+/* Sets *di and *ci to the dimension and code of a in cb ((size_t)-1 when
+ * it has none: *ci for a free-text answer).  Free with ex_places_free(). */
+void ex_answer_place(ex_places *p, const cb_codebook *cb, const st_ex_answer *a, size_t *di, size_t *ci);
+void ex_places_free(ex_places *p);
+
+/* Values of one row, one per column; the texts are valid until the next
+ * ex_row_fill() or ex_row_free(), and while the st_ex_row and the
+ * codebook they came from are (some point into them). */
 typedef struct ex_row {
     ex_value *v;
     char **owned;
     size_t nowned, cap;
     char date[20], start[20], end[20];
+    const char *weekday[7]; /* the names, translated once */
+    ex_places places;
 } ex_row;
 
 void ex_row_fill(ex_row *r, const ex_columns *cols, const ex_options *o, const st_ex_row *x);

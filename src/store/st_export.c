@@ -483,7 +483,7 @@ st_code st_ex_cursor_open(st_db *db, const st_filter *f, st_ex_cursor **out, st_
     size_t cap = 0;
     while (sqlite3_step(names) == SQLITE_ROW) {
         sqlite3_int64 k = sqlite3_column_int64(names, 0);
-        if (k < 0 || k > 1000000)
+        if (k < 1 || k > 1000000)
             continue;
         xgrow((void **)&c->codes, &cap, (size_t)k + 1, sizeof *c->codes);
         c->codes[k] = (ex_code_name){st_col_dup(names, 1), st_col_dup(names, 2)};
@@ -525,12 +525,12 @@ static size_t keep_text(st_ex_cursor *c, const char *s)
 
 /* An answer: a code (dim and code are the cursor's) or, with dim NULL, a
  * free-text answer whose dimension id is text_dim. */
-static void add_answer(st_ex_cursor *c, size_t *n, const char *dim, const char *code, const char *text_dim,
-                       const char *text)
+static void add_answer(st_ex_cursor *c, size_t *n, unsigned key, const char *dim, const char *code,
+                       const char *text_dim, const char *text)
 {
     xgrow((void **)&c->answers, &c->acap, *n + 1, sizeof *c->answers);
     xgrow((void **)&c->at, &c->tcap, *n + 1, sizeof *c->at);
-    c->answers[*n] = (st_ex_answer){dim, code, NULL};
+    c->answers[*n] = (st_ex_answer){dim, code, NULL, key};
     c->at[*n].dim = text_dim ? keep_text(c, text_dim) : (size_t)-1;
     c->at[*n].text = text ? keep_text(c, text) : (size_t)-1;
     (*n)++;
@@ -564,14 +564,14 @@ st_code st_ex_cursor_next(st_ex_cursor *c, st_ex_row *row, bool *more, st_error 
      * to none (they cannot occur, but are skipped rather than misplaced). */
     while (c->ans_row && sqlite3_column_int64(c->ans, 0) <= n) {
         sqlite3_int64 k = sqlite3_column_int64(c->ans, 1);
-        if (sqlite3_column_int64(c->ans, 0) == n && k >= 0 && (size_t)k < c->ncodes && c->codes[k].dim)
-            add_answer(c, &na, c->codes[k].dim, c->codes[k].code, NULL, col_text(c->ans, 2));
+        if (sqlite3_column_int64(c->ans, 0) == n && k > 0 && (size_t)k < c->ncodes && c->codes[k].dim)
+            add_answer(c, &na, (unsigned)k, c->codes[k].dim, c->codes[k].code, NULL, col_text(c->ans, 2));
         if (step_side(c, c->ans, &c->ans_row, e))
             return e->code;
     }
     while (c->txt_row && sqlite3_column_int64(c->txt, 0) <= n) {
         if (sqlite3_column_int64(c->txt, 0) == n)
-            add_answer(c, &na, NULL, NULL, col_text(c->txt, 1), col_text(c->txt, 2));
+            add_answer(c, &na, 0, NULL, NULL, col_text(c->txt, 1), col_text(c->txt, 2));
         if (step_side(c, c->txt, &c->txt_row, e))
             return e->code;
     }

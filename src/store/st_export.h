@@ -78,6 +78,10 @@ typedef struct st_ex_answer {
     const char *dim;
     const char *code; /* NULL for the answer to a free-text dimension */
     const char *text; /* other-specify text or free-text answer; NULL when none */
+    /* The same small number (from 1) for the same (dim, code) all along a
+     * cursor, 0 for a free-text answer: a reader can remember where a code
+     * goes by it rather than look its ids up again. */
+    unsigned key;
 } st_ex_answer;
 
 /* An interaction; every pointer is valid until the next call on the
