@@ -265,6 +265,7 @@ static const struct {
     {"pub-age", "obs-competences", 2}, {"pub-age", "obs-equipement", 2}, {"pub-allophone", "obs-langage", 4},
     {"sejour", "ori-organisme", 2}, {"ants", "ori-sur-place", 1.5}, {"mdph", "ori-travailleur-social", 2},
 };
+_Static_assert(sizeof boosts / sizeof boosts[0] <= 32, "boost() keeps the entries as bits of a uint32_t");
 
 /* Typical duration of a request in minutes (the median; spread is
  * lognormal). */
@@ -314,6 +315,9 @@ struct demo_gen {
     char *obs_names[DEMO_MAX_SITES * DEMO_OBSERVERS_PER_SITE];
     /* per-code weights, indexed like the codebook */
     double **w;
+    /* per code, the entries of boosts[] it is the code of / the given of,
+     * as bits: boost() compares bits rather than ids */
+    uint32_t **bcode, **bgiven;
     size_t first_dim;    /* first active coded dimension (tallies), or -1 */
     long long given;     /* interactions handed out so far */
     /* where the walk is */
@@ -431,10 +435,21 @@ demo_gen *demo_new(const cb_codebook *cb, const demo_params *p, char *err, size_
         }
     }
     g->w = xcalloc(cb->ndims ? cb->ndims : 1, sizeof *g->w);
+    g->bcode = xcalloc(cb->ndims ? cb->ndims : 1, sizeof *g->bcode);
+    g->bgiven = xcalloc(cb->ndims ? cb->ndims : 1, sizeof *g->bgiven);
     g->first_dim = (size_t)-1;
     for (size_t i = 0; i < cb->ndims; i++) {
         const cb_dimension *d = &cb->dims[i];
         g->w[i] = xcalloc(d->ncodes ? d->ncodes : 1, sizeof **g->w);
+        g->bcode[i] = xcalloc(d->ncodes ? d->ncodes : 1, sizeof **g->bcode);
+        g->bgiven[i] = xcalloc(d->ncodes ? d->ncodes : 1, sizeof **g->bgiven);
+        for (size_t j = 0; j < d->ncodes; j++)
+            for (size_t b = 0; b < sizeof boosts / sizeof boosts[0]; b++) {
+                if (!strcmp(boosts[b].code, d->codes[j].id))
+                    g->bcode[i][j] |= 1u << b;
+                if (!strcmp(boosts[b].given, d->codes[j].id))
+                    g->bgiven[i][j] |= 1u << b;
+            }
         size_t pos = 0;
         for (size_t j = 0; j < d->ncodes; j++)
             if (!d->codes[j].retired)
@@ -451,9 +466,14 @@ void demo_free(demo_gen *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; g->w && i < g->cb->ndims; i++)
+    for (size_t i = 0; g->w && i < g->cb->ndims; i++) {
         free(g->w[i]);
+        free(g->bcode[i]);
+        free(g->bgiven[i]);
+    }
     free(g->w);
+    free(g->bcode);
+    free(g->bgiven);
     for (int s = 0; s < g->p.sites; s++) {
         free(g->site_names[s]);
         for (int k = 0; k < DEMO_OBSERVERS_PER_SITE; k++)
@@ -555,14 +575,17 @@ static bool advance(demo_gen *g)
     }
 }
 
-static double boost(const demo_ix *x, const cb_codebook *cb, const cb_code *c)
+/* The product of the factors of boosts[] whose code is (di, j) and whose
+ * given is among x's codes, in the order of the table. */
+static double boost(const demo_gen *g, const demo_ix *x, size_t di, size_t j)
 {
     double f = 1;
-    for (size_t i = 0; i < sizeof boosts / sizeof boosts[0]; i++) {
-        if (strcmp(boosts[i].code, c->id))
+    uint32_t mine = g->bcode[di][j];
+    for (size_t i = 0; mine && i < sizeof boosts / sizeof boosts[0]; i++) {
+        if (!(mine & (1u << i)))
             continue;
         for (size_t k = 0; k < x->ncodes; k++)
-            if (!strcmp(cb->dims[x->codes[k].dim].codes[x->codes[k].code].id, boosts[i].given))
+            if (g->bgiven[x->codes[k].dim][x->codes[k].code] & (1u << i))
                 f *= boosts[i].factor;
     }
     return f;
@@ -582,7 +605,7 @@ static void code_single(demo_gen *g, demo_ix *x, size_t di)
     double w[DEMO_MAX_CODES];
     size_t n = d->ncodes < DEMO_MAX_CODES ? d->ncodes : DEMO_MAX_CODES;
     for (size_t j = 0; j < n; j++)
-        w[j] = g->w[di][j] * (g->w[di][j] > 0 ? boost(x, g->cb, &d->codes[j]) : 0);
+        w[j] = g->w[di][j] * (g->w[di][j] > 0 ? boost(g, x, di, j) : 0);
     size_t j = weighted(&g->rng, w, n);
     if (!d->codes[j].retired)
         add_code(g, x, di, j);
@@ -596,7 +619,7 @@ static void code_multiple(demo_gen *g, demo_ix *x, size_t di)
     double w[DEMO_MAX_CODES];
     size_t n = d->ncodes < DEMO_MAX_CODES ? d->ncodes : DEMO_MAX_CODES, none = (size_t)-1;
     for (size_t j = 0; j < n; j++) {
-        w[j] = g->w[di][j] > 0 ? g->w[di][j] * boost(x, g->cb, &d->codes[j]) : 0;
+        w[j] = g->w[di][j] > 0 ? g->w[di][j] * boost(g, x, di, j) : 0;
         if (!d->codes[j].retired && is_none_code(&d->codes[j])) {
             none = j;
             w[j] = 0;

@@ -15,8 +15,27 @@ void ts_format(time_t t, char out[TS_LEN])
     char sign = off < 0 ? '-' : '+';
     if (off < 0)
         off = -off;
-    size_t n = strftime(out, TS_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, TS_LEN - n, "%c%02d:%02d", sign, (int)(off / 3600 % 100), (int)(off % 3600 / 60));
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        size_t n = strftime(out, TS_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(out + n, TS_LEN - n, "%c%02d:%02d", sign, (int)(off / 3600 % 100), (int)(off % 3600 / 60));
+        return;
+    }
+    /* What strftime() and snprintf() above write, digit by digit (a demo
+     * formats millions). */
+    const int v[] = {year / 100, year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (int)(off / 3600 % 100), (int)(off % 3600 / 60)};
+    static const char sep[] = {0, '-', '-', 'T', ':', ':', 0, ':', 0};
+    size_t o = 0;
+    for (int i = 0; i < 9; i++) {
+        if (i == 7)
+            out[o++] = sign;
+        out[o++] = (char)('0' + v[i] / 10);
+        out[o++] = (char)('0' + v[i] % 10);
+        if (sep[i])
+            out[o++] = sep[i];
+    }
+    out[o] = '\0';
 }
 
 void ts_now(char out[TS_LEN])

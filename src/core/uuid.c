@@ -18,8 +18,16 @@ void uuid_v7_format(uint64_t ms, const uint8_t rnd[10], char out[UUID_STRLEN])
     memcpy(b + 6, rnd, 10);
     b[6] = (uint8_t)(0x70 | (b[6] & 0x0F)); /* version 7 */
     b[8] = (uint8_t)(0x80 | (b[8] & 0x3F)); /* RFC 9562 variant */
-    snprintf(out, UUID_STRLEN, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    /* 8-4-4-4-12 lower-case hex digits (a demo makes millions: no printf). */
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 0x0F];
+    }
+    out[o] = '\0';
 }
 
 void uuid_new(char out[UUID_STRLEN])

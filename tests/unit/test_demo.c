@@ -191,6 +191,28 @@ static void test_demo_in_a_study_keeps_the_writing_rules(void **state)
                                " OR json_array_length(a.after, '$.codes') <>"
                                " (SELECT count(*) FROM interaction_code c WHERE c.interaction_id = i.id))"),
                      0);
+    /* ... exactly as SQLite's JSON functions build it from the row
+     * (src/store/st_demo.c writes it without them), deleted as it was */
+    assert_int_equal(sql_count("SELECT count(*) FROM audit a JOIN interaction i ON i.id = a.interaction_id"
+                               " WHERE a.action IN ('create', 'tally') AND a.after IS NOT json_object('id', i.id,"
+                               " 'session', i.session_id, 'codebook_version', i.codebook_version_id,"
+                               " 'started_at', i.started_at, 'ended_at', i.ended_at, 'incomplete', i.incomplete,"
+                               " 'tally', i.tally, 'deleted', 0, 'paused_seconds', i.paused_seconds, 'note', i.note,"
+                               " 'codes', json((SELECT json_group_array(json_object('dimension', c.dimension_id,"
+                               " 'code', c.code_id, 'other', c.other_text)) FROM (SELECT * FROM interaction_code"
+                               " WHERE interaction_id = i.id ORDER BY dimension_id, code_id) c)),"
+                               " 'texts', json((SELECT json_group_array(json_object('dimension', t.dimension_id,"
+                               " 'text', t.text)) FROM (SELECT * FROM interaction_text WHERE interaction_id = i.id"
+                               " ORDER BY dimension_id) t)))"),
+                     0);
+    /* the indexes dropped for the fill of an empty study are back, and
+     * the study is in WAL mode again */
+    assert_int_equal(sql_count("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                               " ('interaction_by_start', 'interaction_by_session', 'interaction_by_site',"
+                               " 'interaction_by_observer', 'interaction_code_by_code', 'audit_by_interaction')"),
+                     6);
+    assert_int_equal(sql_count("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    assert_int_equal(sql_count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
     /* incomplete follows the rule: a required dimension without answer, not a tally */
     assert_int_equal(sql_count("SELECT count(*) FROM interaction i WHERE incomplete <> (tally = 0 AND EXISTS ("
                                "SELECT 1 FROM dimension d WHERE d.version_id = i.codebook_version_id AND d.required"
@@ -223,6 +245,14 @@ static void test_demo_in_a_study_keeps_the_writing_rules(void **state)
     f.sites = nobody;
     assert_int_equal(st_ex_check_filter(db, &f, &e), ST_ERR_NOTFOUND);
     assert_non_null(strstr(e.msg, "CDAS Rennes Nord"));
+    /* A second fill, into a study that has interactions, keeps its
+     * indexes and its journal. */
+    q.seed = 12;
+    q.interactions = 50;
+    assert_int_equal(st_demo_fill(db, &q, NULL, NULL, &r, &e), ST_OK);
+    assert_int_equal(sql_count("SELECT count(*) FROM interaction"), 850);
+    assert_int_equal(sql_count("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    assert_int_equal(sql_count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
     st_close(db);
     cb_free(cb);
 }
