@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cb_diff.h"
 #include "core/cb_union.h"
 #include "core/cell.h"
 #include "core/i18n.h"
@@ -647,16 +648,9 @@ static void readme_counts(ex_readme *r, const st_ex_counts *c)
         ex_readme_add(r, false, _("First and last"), "%.10s — %.10s", c->first, c->last);
 }
 
-/* The codebook versions in use during the selection, oldest first.  What
- * changed between two consecutive ones (cb_diff(), src/core/cb_diff.h) is
- * a section of its own, to be added right after this one in
- * ex_readme_build() with the same st_ex_versions() list. */
-static st_code readme_versions(ex_readme *r, st_db *db, const ex_options *o, st_error *e)
+/* The codebook versions in use during the selection, oldest first. */
+static void readme_versions(ex_readme *r, const st_ex_version *v, size_t n)
 {
-    st_ex_version *v;
-    size_t n;
-    if (st_ex_versions(db, &o->filter, &v, &n, e))
-        return e->code;
     ex_readme_add(r, true, _("Codebook versions in use"), NULL);
     for (size_t i = 0; i < n; i++)
         ex_readme_add(r, false, "", _("%s version %d — %s (imported %.10s): %lld interactions, %.10s to %.10s"),
@@ -664,7 +658,48 @@ static st_code readme_versions(ex_readme *r, st_db *db, const ex_options *o, st_
                       v[i].first, v[i].last);
     if (!n)
         ex_readme_add(r, false, "", "%s", _("none (no interaction in the selection)"));
-    st_ex_versions_free(v, n);
+}
+
+/*
+ * What changed from each version in use to the next one in use
+ * (cb_diff(), src/core/cb_diff.h): a line per pair, then a sentence per
+ * change.  Versions that no interaction of the selection used are passed
+ * over, so a pair sums up every change between them.  Nothing when fewer
+ * than two versions are in use.
+ */
+static st_code readme_changes(ex_readme *r, st_db *db, const st_ex_version *v, size_t n, st_error *e)
+{
+    if (n < 2)
+        return ST_OK;
+    ex_readme_add(r, true, _("What changed between the versions in use"), NULL);
+    cb_codebook *prev = NULL, *cur = NULL;
+    if (st_codebook_load(db, v[0].v.id, &prev, NULL, e))
+        return e->code;
+    for (size_t i = 1; i < n; i++) {
+        if (st_codebook_load(db, v[i].v.id, &cur, NULL, e)) {
+            cb_free(prev);
+            return e->code;
+        }
+        cb_changes ch = {0};
+        cb_diff(prev, cur, &ch);
+        if (ch.n)
+            ex_readme_add(r, false, "", ngettext("%s version %d → %s version %d: %zu change",
+                                                 "%s version %d → %s version %d: %zu changes", ch.n),
+                          v[i - 1].v.codebook_id, v[i - 1].v.version, v[i].v.codebook_id, v[i].v.version, ch.n);
+        else
+            ex_readme_add(r, false, "", _("%s version %d → %s version %d: no change"), v[i - 1].v.codebook_id,
+                          v[i - 1].v.version, v[i].v.codebook_id, v[i].v.version);
+        for (size_t k = 0; k < ch.n; k++) {
+            char *line = cb_change_describe(&ch.items[k]);
+            ex_readme_add(r, false, "", "%s", line);
+            free(line);
+        }
+        cb_changes_clear(&ch);
+        cb_free(prev);
+        prev = cur;
+        cur = NULL;
+    }
+    cb_free(prev);
     return ST_OK;
 }
 
@@ -688,9 +723,18 @@ st_code ex_readme_build(st_db *db, const ex_options *o, const st_ex_counts *coun
     readme_about(r, o);
     readme_filter(r, o);
     readme_counts(r, counts);
-    if (readme_versions(r, db, o, e)) {
+    st_ex_version *v;
+    size_t n;
+    if (st_ex_versions(db, &o->filter, &v, &n, e)) {
         ex_readme_free(r);
         return e->code;
+    }
+    readme_versions(r, v, n);
+    st_code c = readme_changes(r, db, v, n, e);
+    st_ex_versions_free(v, n);
+    if (c) {
+        ex_readme_free(r);
+        return c;
     }
     readme_method(r);
     return ST_OK;
