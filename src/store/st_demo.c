@@ -21,24 +21,11 @@
 
 /* The snapshot of doc/data-model.md ("The audit log"), built by SQLite
  * from the row as stored, for the interaction aliased i. */
-#define SNAPSHOT_SQL                                                                                                 \
-    "json_object('id', i.id, 'session', i.session_id, 'codebook_version', i.codebook_version_id,"                   \
-    " 'started_at', i.started_at, 'ended_at', i.ended_at, 'incomplete', i.incomplete, 'tally', i.tally,"            \
-    " 'deleted', i.deleted, 'paused_seconds', i.paused_seconds, 'note', i.note,"                                    \
-    " 'codes', json((SELECT json_group_array(json_object('dimension', c.dimension_id, 'code', c.code_id,"           \
-    "   'other', c.other_text)) FROM (SELECT * FROM interaction_code WHERE interaction_id = i.id"                  \
-    "   ORDER BY dimension_id, code_id) c)),"                                                                        \
-    " 'texts', json((SELECT json_group_array(json_object('dimension', t.dimension_id, 'text', t.text))"            \
-    "   FROM (SELECT * FROM interaction_text WHERE interaction_id = i.id ORDER BY dimension_id) t)))"
+#define SNAPSHOT_SQL ST_IX_SNAPSHOT("main", "i")
 
-/* The incomplete rule of doc/data-model.md: not a tally, and an active
- * required dimension of its codebook version without an answer. */
+/* The incomplete rule (store_internal.h), for the row just written. */
 static const char SQL_INCOMPLETE[] =
-    "UPDATE interaction AS i SET incomplete = (i.tally = 0 AND EXISTS ("
-    " SELECT 1 FROM dimension d WHERE d.version_id = i.codebook_version_id AND d.required = 1 AND d.retired = 0"
-    " AND NOT EXISTS (SELECT 1 FROM interaction_code c WHERE c.interaction_id = i.id AND c.dimension_id = d.id)"
-    " AND NOT EXISTS (SELECT 1 FROM interaction_text t WHERE t.interaction_id = i.id AND t.dimension_id = d.id)))"
-    " WHERE i.rowid = ?1 RETURNING incomplete";
+    "UPDATE interaction AS i SET incomplete = " ST_SQL_INCOMPLETE("i") " WHERE i.rowid = ?1 RETURNING incomplete";
 
 enum { S_SESSION, S_PAUSE, S_IX, S_TEXT, S_INCOMPLETE, S_AUDIT, S_DELETE, S_AUDIT_DELETE, S_N };
 

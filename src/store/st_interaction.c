@@ -99,13 +99,7 @@ st_code st_ix_snapshot(st_db *db, const char *ix, char **json, st_error *e)
  * pause or interaction reaching to now). */
 static const char DERIVE_SQL[] =
     "UPDATE interaction SET"
-    " incomplete = CASE WHEN tally THEN 0 ELSE EXISTS ("
-    "   SELECT 1 FROM dimension d WHERE d.version_id = interaction.codebook_version_id"
-    "   AND d.required AND NOT d.retired"
-    "   AND NOT EXISTS (SELECT 1 FROM interaction_code c WHERE c.interaction_id = interaction.id"
-    "                   AND c.dimension_id = d.id)"
-    "   AND NOT EXISTS (SELECT 1 FROM interaction_text t WHERE t.interaction_id = interaction.id"
-    "                   AND t.dimension_id = d.id)) END,"
+    " incomplete = " ST_SQL_INCOMPLETE("interaction") ","
     " paused_seconds = CASE WHEN tally THEN 0 ELSE (SELECT coalesce(sum(max(0,"
     "   min(unixepoch(coalesce(interaction.ended_at, ?2)), unixepoch(coalesce(p.ended_at, ?2)))"
     "   - max(unixepoch(interaction.started_at), unixepoch(p.started_at)))), 0)"

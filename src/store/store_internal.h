@@ -64,4 +64,18 @@ st_code st_step_done(st_db *db, sqlite3_stmt *st, const char *ctx, st_error *e);
     "FROM (SELECT * FROM " S ".interaction_text t0 WHERE t0.interaction_id = " I ".id "                               \
     "ORDER BY t0.dimension_id) t)))"
 
+/*
+ * The incomplete rule of doc/data-model.md, as an SQL expression on the
+ * interaction row named I: not a tally, and an active required dimension
+ * of its codebook version with neither a code nor a text.  st_interaction.c
+ * derives it after every change, st_demo.c after each demo interaction.
+ */
+#define ST_SQL_INCOMPLETE(I)                                                                                     \
+    "(" I ".tally = 0 AND EXISTS ("                                                                              \
+    " SELECT 1 FROM dimension d WHERE d.version_id = " I ".codebook_version_id AND d.required AND NOT d.retired" \
+    " AND NOT EXISTS (SELECT 1 FROM interaction_code c WHERE c.interaction_id = " I ".id"                        \
+    "                 AND c.dimension_id = d.id)"                                                                \
+    " AND NOT EXISTS (SELECT 1 FROM interaction_text t WHERE t.interaction_id = " I ".id"                        \
+    "                 AND t.dimension_id = d.id)))"
+
 #endif
