@@ -2,19 +2,9 @@
 in use during the selection (core/cb_diff.h), read back with openpyxl."""
 import os
 import sqlite3
-import warnings
-
-import openpyxl
 
 from harness import CarnetTest, ROOT, french_env
-
-PARIS = {"TZ": "Europe/Paris"}
-
-
-def load(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a repaired or odd file warns in openpyxl
-        return openpyxl.load_workbook(path)
+from test_export import PARIS, load
 
 
 class ReadMeChanges(CarnetTest):
