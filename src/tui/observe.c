@@ -113,10 +113,15 @@ static void header(const obs *o)
              o->cs->paused ? _("PAUSED ") : "", o->cs->tally ? _("TALLY ") : "", clock,
              cod_fmt_duration(cod_session_seconds(o->cs, o->now), dur, sizeof dur), n);
     int rw = (int)u8_width(right) + 1;
-    /* The site and the observer first: the study's name when room is left. */
+    /* The site and the observer first, then the study's name in the room
+     * left: whole, or cut (ending in "…") when at least a few letters of it
+     * fit, as at 80 columns. */
     char *left = xasprintf(" %s \xC2\xB7 %s", le_text(&o->form.field[0]), le_text(&o->form.field[1]));
-    if ((int)u8_width(left) + (int)u8_width(o->study) + 4 < COLS - rw) {
-        char *with = xasprintf(" %s \xC2\xB7%s", o->study, left);
+    int room = COLS - rw - (int)u8_width(left) - 4;
+    if (room >= 6) {
+        char *study = u8_fit(o->study, room, 0);
+        char *with = xasprintf(" %s \xC2\xB7%s", study, left);
+        free(study);
         free(left);
         left = with;
     }

@@ -3,6 +3,7 @@ last site and observer, quitting with interactions open, the command line
 (flags, errors, no terminal), and the key map of doc/observe.md."""
 import os
 import re
+import sqlite3
 import subprocess
 
 from harness import ROOT, base_env
@@ -47,6 +48,22 @@ class Start(ObserveTest):
                                   " JOIN observer o ON o.id = observer_id ORDER BY started_at, session.id"),
                          [("France Services Démo", "Élise"), ("CDAS Nord", "Bob"), ("France Services Démo", "Camille")])
         self.assertEqual(self.sql("SELECT value FROM setting WHERE key = 'last_observer'"), [("Camille",)])
+
+    def test_the_header_names_the_study_cut_to_fit_at_80_columns(self):
+        con = sqlite3.connect(self.db)
+        with con:
+            con.execute("UPDATE study SET name = 'Étude LabAccès, accueil du CDAS de Fougères, 2026'")
+        con.close()
+        t = self.observe(site="France Services Démo", observer="Élise")
+        head = t.screen().split("\n")[0]
+        self.assertLessEqual(len(head.rstrip()), 80)
+        # The site, the observer and the counts whole; the study's name cut.
+        self.assertRegex(head, r"^ Étude[^·]*… · France Services Démo · Élise +\d\d:\d\d:\d\d")
+        self.assertIn("0 interactions", head)
+        t.resize(160, 30)
+        head = t.wait_until(lambda s: "Fougères, 2026 ·" in s.split("\n")[0], "the whole name at 160 columns")
+        t.send("F10")
+        self.assertEqual(t.exit_status(), 0)
 
     def test_esc_leaves_the_form_without_opening_a_session(self):
         t = self.observe(site=None, observer=None, wait=False)
