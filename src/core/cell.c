@@ -4,7 +4,6 @@
  */
 #include "core/cell.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,27 +119,15 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
     return era * 146097 + (long long)doe - 719468;
 }
 
-static bool num(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool cell_serial(const char *s, double *out)
 {
     int y, m, d, hh = 0, mm = 0, ss = 0;
-    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-' || !num(s, 4, &y) || !num(s + 5, 2, &m) ||
-        !num(s + 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-' || !str_digits(s, 4, &y) || !str_digits(s + 5, 2, &m) ||
+        !str_digits(s + 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
         return false;
     if (s[10] == 'T' || s[10] == ' ') {
-        if (strlen(s) < 19 || s[13] != ':' || s[16] != ':' || !num(s + 11, 2, &hh) || !num(s + 14, 2, &mm) ||
-            !num(s + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
+        if (strlen(s) < 19 || s[13] != ':' || s[16] != ':' || !str_digits(s + 11, 2, &hh) || !str_digits(s + 14, 2, &mm) ||
+            !str_digits(s + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
             return false;
     }
     /* 1899-12-30 is serial 0: that epoch absorbs Lotus 1-2-3's phantom

@@ -4,11 +4,11 @@
  */
 #include "core/period.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 
 static bool leap(int y)
 {
@@ -21,24 +21,11 @@ static int days_in(int y, int m)
     return m == 2 && leap(y) ? 29 : d[m - 1];
 }
 
-/* Reads exactly n digits. */
-static bool digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool period_parse_date(const char *s, int *y, int *m, int *d)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return false;
-    if (!digits(s, 4, y) || !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
+    if (!str_digits(s, 4, y) || !str_digits(s + 5, 2, m) || !str_digits(s + 8, 2, d))
         return false;
     return *y >= 1970 && *y <= 9998 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in(*y, *m);
 }
@@ -81,9 +68,9 @@ bool period_parse(period_kind kind, const char *s, period *out, char *err, size_
     size_t n = s ? strlen(s) : 0;
     switch (kind) {
     case PERIOD_QUARTER:
-        if (n == 6 && digits(s, 4, &y) && (s[4] == 'Q' || s[4] == 'q') && digits(s + 5, 1, &q))
+        if (n == 6 && str_digits(s, 4, &y) && (s[4] == 'Q' || s[4] == 'q') && str_digits(s + 5, 1, &q))
             ;
-        else if (n == 7 && digits(s, 4, &y) && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') && digits(s + 6, 1, &q))
+        else if (n == 7 && str_digits(s, 4, &y) && s[4] == '-' && (s[5] == 'Q' || s[5] == 'q') && str_digits(s + 6, 1, &q))
             ;
         else
             q = 0;
@@ -99,7 +86,7 @@ bool period_parse(period_kind kind, const char *s, period *out, char *err, size_
         snprintf(out->label, sizeof out->label, "%04dQ%d", y, q);
         return true;
     case PERIOD_MONTH:
-        if (!(n == 7 && digits(s, 4, &y) && s[4] == '-' && digits(s + 5, 2, &m)) || m < 1 || m > 12 || y < 1970 ||
+        if (!(n == 7 && str_digits(s, 4, &y) && s[4] == '-' && str_digits(s + 5, 2, &m)) || m < 1 || m > 12 || y < 1970 ||
             y > 9998) {
             snprintf(err, errlen, _("invalid month '%s': expected YYYY-MM such as 2026-09"), s ? s : "");
             return false;
@@ -112,7 +99,7 @@ bool period_parse(period_kind kind, const char *s, period *out, char *err, size_
         snprintf(out->label, sizeof out->label, "%04d-%02d", y, m);
         return true;
     case PERIOD_YEAR:
-        if (!(n == 4 && digits(s, 4, &y)) || y < 1970 || y > 9998) {
+        if (!(n == 4 && str_digits(s, 4, &y)) || y < 1970 || y > 9998) {
             snprintf(err, errlen, _("invalid year '%s': expected YYYY such as 2026"), s ? s : "");
             return false;
         }

@@ -25,6 +25,9 @@ char *xvasprintf(const char *fmt, va_list ap);
 /* Equality that treats NULL and "" as the same text. */
 bool str_eq0(const char *a, const char *b);
 bool str_empty(const char *s);
+/* Reads exactly n ASCII digits of s into *out (n at most 9); false when
+ * one of them is not a digit. */
+bool str_digits(const char *s, int n, int *out);
 
 /* true when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s, size_t n);
